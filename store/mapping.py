@@ -1,0 +1,63 @@
+"""index_body(): settings and mappings of a versioned index (passages and whole documents in one index)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from config.settings import EsSettings
+
+# Bump when the mapping or the stored fields change: the indexer then refuses to `update` an old index.
+SCHEMA_VERSION = 1
+
+# Segmented fields hold jieba tokens joined by spaces (analyzers.Segmenter.seg_field), so Elasticsearch
+# only splits on whitespace; offsets in the postings make the unified highlighter cheap.
+_SEGMENTED = {"type": "text", "analyzer": "whitespace", "index_options": "offsets"}
+
+
+def index_body(settings: EsSettings, model_name: str, dims: int) -> dict[str, Any]:
+    """The create-index body; records which model and dimension the vectors come from."""
+    return {
+        "settings": {
+            "number_of_shards": settings.shards,
+            "number_of_replicas": settings.replicas,
+            "refresh_interval": "1s",
+        },
+        "mappings": {
+            "dynamic": "strict",
+            "_meta": {"model_name": model_name, "dims": dims, "schema_version": SCHEMA_VERSION},
+            "properties": {
+                "type": {"type": "keyword"},
+                "doc_id": {"type": "keyword"},
+                "passage_id": {"type": "keyword"},
+                "ordinal": {"type": "integer"},
+                "title": {"type": "keyword", "ignore_above": 512},
+                "title_seg": _SEGMENTED,
+                "doc_number": {"type": "keyword"},
+                "doc_number_parts": {"type": "keyword"},
+                "issuer": {"type": "keyword"},
+                "date": {"type": "date", "format": "strict_date"},
+                "year": {"type": "integer"},
+                "kind": {"type": "keyword"},
+                "source": {"type": "keyword"},
+                "line_start": {"type": "integer"},
+                "line_end": {"type": "integer"},
+                "title_derived": {"type": "boolean"},
+                "cites": {"type": "keyword"},
+                "text": {"type": "text", "index": False},
+                "text_seg": _SEGMENTED,
+                "heading": {"type": "keyword", "ignore_above": 512},
+                "heading_seg": _SEGMENTED,
+                "start": {"type": "integer"},
+                "end": {"type": "integer"},
+                "content_hash": {"type": "keyword"},
+                "passage_count": {"type": "integer"},
+                "vector": {
+                    "type": "dense_vector",
+                    "dims": dims,
+                    "index": True,
+                    "similarity": "cosine",
+                    "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100},
+                },
+            },
+        },
+    }

@@ -1,0 +1,241 @@
+"""SearchStore: every Elasticsearch call of the product, behind one object; ES exceptions never leave it."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import elasticsearch
+from elasticsearch import Elasticsearch, helpers
+
+from config.settings import EsSettings
+from store.client import make_client
+from store.errors import IndexingError, IndexNotFound, ModelMismatch, StoreError, StoreUnavailable
+from store.mapping import SCHEMA_VERSION, index_body
+from store.records import DocumentRecord, Hit, PassageRecord, SearchResult
+
+log = logging.getLogger(__name__)
+
+Record = PassageRecord | DocumentRecord
+
+
+@contextlib.contextmanager
+def _translated() -> Iterator[None]:
+    """Turn elasticsearch-py exceptions into the store's own."""
+    try:
+        yield
+    except (elasticsearch.ConnectionError, elasticsearch.ConnectionTimeout) as exc:
+        raise StoreUnavailable(f"Elasticsearch unreachable: {exc}") from exc
+    except elasticsearch.NotFoundError as exc:
+        raise IndexNotFound(str(exc)) from exc
+    except elasticsearch.ApiError as exc:
+        if exc.meta.status in (429, 502, 503, 504):
+            raise StoreUnavailable(f"Elasticsearch busy or unavailable: {exc}") from exc
+        raise StoreError(str(exc)) from exc
+    except elasticsearch.TransportError as exc:
+        raise StoreUnavailable(f"Elasticsearch transport error: {exc}") from exc
+
+
+class SearchStore:
+    """One per process. The client is created lazily, so constructing a store never touches the network."""
+
+    def __init__(self, settings: EsSettings, client: Elasticsearch | None = None) -> None:
+        self.settings = settings
+        self.alias = settings.index
+        self._client = client
+
+    @property
+    def client(self) -> Elasticsearch:
+        if self._client is None:
+            self._client = make_client(self.settings)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # --- cluster and index lifecycle -------------------------------------------------------------
+
+    def ping(self) -> bool:
+        with contextlib.suppress(StoreError), _translated():
+            return bool(self.client.ping())
+        return False
+
+    def live_index(self) -> str | None:
+        """The concrete index the alias points at, or None when nothing is published yet."""
+        with _translated():
+            if not self.client.indices.exists_alias(name=self.alias):
+                return None
+            names = list(self.client.indices.get_alias(name=self.alias).keys())
+        return names[0] if names else None
+
+    def create_index(self, model_name: str, dims: int) -> str:
+        """A new, unpublished, versioned index behind the alias name."""
+        name = f"{self.alias}-v{time.strftime('%Y%m%d%H%M%S')}{time.time_ns() % 1_000_000:06d}"
+        with _translated():
+            self.client.indices.create(index=name, **index_body(self.settings, model_name, dims))
+        return name
+
+    def index_meta(self, index: str | None = None) -> dict[str, Any]:
+        target = index or self.alias
+        with _translated():
+            mapping = self.client.indices.get_mapping(index=target)
+        return dict(next(iter(mapping.values()))["mappings"].get("_meta", {}))
+
+    def check_model(self, model_name: str, dims: int, index: str | None = None) -> None:
+        """Refuse to query or update an index built with another embedding model."""
+        meta = self.index_meta(index)
+        if meta.get("model_name") != model_name or meta.get("dims") != dims:
+            raise ModelMismatch(
+                f"index {index or self.alias} holds vectors of model {meta.get('model_name')!r} "
+                f"({meta.get('dims')} dims), not {model_name!r} ({dims} dims); rebuild it with "
+                "`python -m indexer build` or configure the model it was built with"
+            )
+        if meta.get("schema_version") != SCHEMA_VERSION:
+            raise ModelMismatch(f"index schema {meta.get('schema_version')} != {SCHEMA_VERSION}; rebuild it")
+
+    def publish(self, index: str) -> None:
+        """Point the alias at `index` in one atomic step, then drop every other version."""
+        old = self.live_index()
+        actions: list[dict[str, Any]] = [{"add": {"index": index, "alias": self.alias}}]
+        if old and old != index:
+            actions.insert(0, {"remove": {"index": old, "alias": self.alias}})
+        with _translated():
+            self.client.indices.refresh(index=index)
+            self.client.indices.update_aliases(actions=actions)
+        self.drop_unpublished(keep=index)
+
+    def drop_unpublished(self, keep: str | None = None) -> list[str]:
+        """Delete versions that the alias does not point at (old ones, or builds that were killed)."""
+        live = self.live_index()
+        with _translated():
+            names = list(self.client.indices.get(index=f"{self.alias}-v*", expand_wildcards="open").keys())
+            stale = [n for n in names if n not in (live, keep)]
+            for name in stale:
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+        return stale
+
+    def refresh(self, index: str | None = None) -> None:
+        with _translated():
+            self.client.indices.refresh(index=index or self.alias)
+
+    # --- writes ----------------------------------------------------------------------------------
+
+    def write(self, index: str, records: Iterable[Record]) -> int:
+        """Bulk-write records; every failure is collected and raised as IndexingError, none dropped."""
+        actions = (
+            {"_op_type": "index", "_index": index, "_id": r.record_id, "_source": r.to_source()}
+            for r in records
+        )
+        failed: dict[str, str] = {}
+        written = 0
+        with _translated():
+            for ok, item in helpers.streaming_bulk(
+                self.client,
+                actions,
+                chunk_size=self.settings.bulk_chunk,
+                raise_on_error=False,
+                raise_on_exception=False,
+                max_retries=2,
+            ):
+                if ok:
+                    written += 1
+                else:
+                    info = item.get("index", {})
+                    failed[str(info.get("_id"))] = str(info.get("error", info))
+        if failed:
+            raise IndexingError(failed)
+        return written
+
+    def delete_documents(self, index: str, doc_ids: Iterable[str]) -> int:
+        """Remove documents with all their passages."""
+        ids = list(doc_ids)
+        if not ids:
+            return 0
+        with _translated():
+            resp = self.client.delete_by_query(
+                index=index, query={"terms": {"doc_id": ids}}, refresh=True, conflicts="proceed"
+            )
+        return int(resp.get("deleted", 0))
+
+    def delete_passages_from(self, index: str, doc_id: str, first_ordinal: int) -> None:
+        """Drop passages left over from a longer previous version of a document."""
+        query = {
+            "bool": {
+                "filter": [
+                    {"term": {"doc_id": doc_id}},
+                    {"term": {"type": "passage"}},
+                    {"range": {"ordinal": {"gte": first_ordinal}}},
+                ]
+            }
+        }
+        with _translated():
+            self.client.delete_by_query(index=index, query=query, refresh=True, conflicts="proceed")
+
+    # --- reads -----------------------------------------------------------------------------------
+
+    def document_hashes(self, index: str) -> dict[str, str]:
+        """doc_id -> content_hash of every complete document in an index."""
+        query = {"term": {"type": "document"}}
+        with _translated():
+            return {
+                h["_source"]["doc_id"]: h["_source"]["content_hash"]
+                for h in helpers.scan(
+                    self.client, index=index, query={"query": query, "_source": ["doc_id", "content_hash"]}
+                )
+            }
+
+    def get_document(self, doc_id: str) -> dict[str, Any] | None:
+        with _translated():
+            resp = self.client.options(ignore_status=404).get(index=self.alias, id=f"doc:{doc_id}")
+        return dict(resp["_source"]) if resp.get("found") else None
+
+    def count(self, record_type: str, index: str | None = None) -> int:
+        with _translated():
+            resp = self.client.count(index=index or self.alias, query={"term": {"type": record_type}})
+        return int(resp["count"])
+
+    def search(self, body: dict[str, Any], index: str | None = None) -> SearchResult:
+        """Run one search body (from store.queries) and turn raw hits into Hit objects."""
+        with _translated():
+            resp = self.client.search(index=index or self.alias, **body)
+        hits = [_to_hit(h) for h in resp["hits"]["hits"]]
+        total = resp["hits"].get("total", {}).get("value", len(hits))
+        return SearchResult(
+            total=total, hits=hits, aggregations=dict(resp.get("aggregations", {})), took_ms=resp["took"]
+        )
+
+    def msearch(self, bodies: list[dict[str, Any]], index: str | None = None) -> list[SearchResult]:
+        """Several searches in one round trip (keyword and kNN halves of a hybrid query)."""
+        lines: list[dict[str, Any]] = []
+        for body in bodies:
+            lines += [{"index": index or self.alias}, body]
+        with _translated():
+            resp = self.client.msearch(searches=lines)
+        results = []
+        for r in resp["responses"]:
+            if "error" in r:
+                raise StoreError(f"search failed: {r['error']}")
+            hits = [_to_hit(h) for h in r["hits"]["hits"]]
+            total = r["hits"].get("total", {}).get("value", len(hits))
+            results.append(SearchResult(total, hits, dict(r.get("aggregations", {})), r["took"]))
+        return results
+
+
+def _to_hit(raw: dict[str, Any]) -> Hit:
+    source = raw.get("_source", {})
+    inner = {
+        name: [_to_hit(h) for h in value["hits"]["hits"]] for name, value in raw.get("inner_hits", {}).items()
+    }
+    return Hit(
+        id=raw["_id"],
+        doc_id=source.get("doc_id", raw["_id"]),
+        score=float(raw.get("_score") or 0.0),
+        source=source,
+        highlights=raw.get("highlight", {}),
+        inner=inner,
+    )

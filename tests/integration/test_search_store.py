@@ -1,0 +1,146 @@
+"""SearchStore against the real node: the project's mapping, bulk writes, BM25 + highlight, kNN, aliases."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from store import queries
+from store.errors import IndexingError, ModelMismatch
+from store.records import DocumentMeta, DocumentRecord, PassageRecord
+from store.search_store import SearchStore
+
+pytestmark = pytest.mark.integration
+
+DIMS = 4
+
+
+def _meta(doc_id: str, title: str, kind: str = "通知", year: int = 2023) -> DocumentMeta:
+    return DocumentMeta(
+        doc_id=doc_id,
+        title=title,
+        title_seg=title,
+        doc_number=f"聊政办字〔{year}〕{len(doc_id)}号",
+        doc_number_parts=("聊政办字", str(year)),
+        issuer="聊城市人民政府办公室",
+        date=f"{year}-07-10",
+        year=year,
+        kind=kind,
+        source="a.txt",
+        line_start=1,
+        line_end=9,
+        title_derived=False,
+        cites=(),
+    )
+
+
+def _unit(*xs: float) -> tuple[float, ...]:
+    n = math.sqrt(sum(x * x for x in xs))
+    return tuple(x / n for x in xs)
+
+
+def _records() -> list[PassageRecord | DocumentRecord]:
+    trees, farm = (
+        _meta("d1", "关于 加强 古树名木 保护 的 通知"),
+        _meta("d2", "农机 购置 补贴 实施 方案", "方案", 2022),
+    )
+    return [
+        PassageRecord(
+            trees,
+            "d1#0",
+            0,
+            "各有关部门要高度重视古树名木保护。",
+            "各 有关 部门 要 高度重视 古树名木 保护 。",
+            "一、总体要求",
+            "一 、 总体 要求",
+            0,
+            17,
+            _unit(1, 0, 0, 0),
+        ),
+        PassageRecord(
+            farm,
+            "d2#0",
+            0,
+            "稳定实施农机购置补贴政策。",
+            "稳定 实施 农机 购置 补贴 政策 。",
+            "",
+            "",
+            0,
+            13,
+            _unit(0, 1, 0, 0),
+        ),
+        DocumentRecord(trees, "各有关部门要高度重视古树名木保护。", "h1", 1),
+        DocumentRecord(farm, "稳定实施农机购置补贴政策。", "h2", 1),
+    ]
+
+
+def _published(store: SearchStore) -> str:
+    index = store.create_index("fake-model", DIMS)
+    assert store.write(index, _records()) == 4
+    store.publish(index)
+    return index
+
+
+def test_bulk_write_and_publish_behind_alias(store: SearchStore) -> None:
+    index = _published(store)
+    assert store.live_index() == index
+    assert store.count("passage") == 2 and store.count("document") == 1 + 1
+    assert store.document_hashes(index) == {"d1": "h1", "d2": "h2"}
+    assert store.get_document("d1")["title"].startswith("关于")
+
+
+def test_bm25_query_with_highlight(store: SearchStore) -> None:
+    _published(store)
+    body = {
+        "query": {
+            "bool": {
+                "filter": [{"term": {"type": "passage"}}],
+                "must": [{"match": {"text_seg": "古树名木 保护"}}],
+            }
+        },
+        "highlight": queries.highlight(["text_seg"]),
+    }
+    result = store.search(body)
+    assert [h.doc_id for h in result.hits] == ["d1"]
+    fragment = result.hits[0].highlights["text_seg"][0]
+    assert f"{queries.HL_PRE}古树名木{queries.HL_POST}" in fragment
+
+
+def test_knn_query_finds_nearest_vector(store: SearchStore) -> None:
+    _published(store)
+    body = {
+        "knn": {
+            "field": "vector",
+            "query_vector": list(_unit(0.1, 1, 0, 0)),
+            "k": 2,
+            "num_candidates": 10,
+            "filter": {"term": {"type": "passage"}},
+        },
+        "size": 2,
+    }
+    result = store.search(body)
+    assert [h.doc_id for h in result.hits] == ["d2", "d1"]
+    assert result.hits[0].score > result.hits[1].score
+
+
+def test_alias_moves_atomically_and_old_versions_are_dropped(store: SearchStore) -> None:
+    first = _published(store)
+    second = _published(store)
+    assert store.live_index() == second
+    assert not store.client.indices.exists(index=first)
+
+
+def test_model_mismatch_is_refused(store: SearchStore) -> None:
+    _published(store)
+    store.check_model("fake-model", DIMS)
+    with pytest.raises(ModelMismatch, match="fake-model"):
+        store.check_model("m3e-small", 512)
+
+
+def test_failed_records_are_reported_not_dropped(store: SearchStore) -> None:
+    index = store.create_index("fake-model", DIMS)
+    bad = PassageRecord(_meta("d3", "坏"), "d3#0", 0, "x", "x", "", "", 0, 1, (1.0, 0.0))  # wrong dims
+    with pytest.raises(IndexingError) as err:
+        store.write(index, [*_records(), bad])
+    assert list(err.value.failed) == ["d3#0"]
