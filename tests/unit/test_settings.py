@@ -45,3 +45,10 @@ def test_env_example_lists_every_setting() -> None:
     lines = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
     documented = {ln.split("=", 1)[0] for ln in lines if ln and not ln.startswith("#")}
     assert documented == _all_env_names()
+
+
+def test_readme_configuration_reference_lists_every_setting() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration reference", 1)[1].split("\n## ", 1)[0]
+    documented = {cell.strip("` ") for cell in table.split("|") if cell.strip().startswith("`SEARCH_")}
+    assert documented == _all_env_names()
