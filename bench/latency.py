@@ -1,0 +1,96 @@
+"""Query latency per mode at concurrency 1 and 8, with the time split the service reports.
+
+The service sends `Server-Timing: embed;dur=…, es;dur=…, total;dur=…` on search responses; the
+rest of the time (parsing, fusion, highlighting, JSON, HTTP) is total − embed − es.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_QUERIES = ROOT.parent / "shared" / "eval" / "dev_queries.jsonl"
+_TIMING = re.compile(r"(\w+);dur=([\d.]+)")
+
+
+@dataclass
+class Sample:
+    ms: list[float] = field(default_factory=list)
+    embed_ms: list[float] = field(default_factory=list)
+    es_ms: list[float] = field(default_factory=list)
+    server_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    wall: float = 0.0
+
+
+def _queries(kind_filter: set[str]) -> list[str]:
+    rows = [json.loads(line) for line in DEV_QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r["query"] for r in rows if r["kind"] in kind_filter]
+
+
+def _one(client: httpx.Client, mode: str, q: str, sample: Sample) -> None:
+    t0 = time.perf_counter()
+    if mode == "similar":
+        resp = client.post("/api/similar", json={"text": q, "size": 10})
+    else:
+        resp = client.get("/api/search", params={"q": q, "mode": mode, "size": 10})
+    sample.ms.append((time.perf_counter() - t0) * 1000)
+    if resp.status_code != 200:
+        sample.errors += 1
+        return
+    timing = dict(_TIMING.findall(resp.headers.get("Server-Timing", "")))
+    sample.embed_ms.append(float(timing.get("embed", 0)))
+    sample.es_ms.append(float(timing.get("es", 0)))
+    sample.server_ms.append(float(timing.get("total", 0)))
+
+
+def run_mode(url: str, mode: str, concurrency: int, rounds: int) -> Sample:
+    kinds = {"precedent"} if mode == "similar" else {"keyword", "question", "docnum", "variant", "multi"}
+    work = _queries(kinds) * rounds
+    sample = Sample()
+    with httpx.Client(base_url=url, timeout=30) as client:
+        for q in work[:3]:  # warm up caches and the model
+            _one(client, mode, q, Sample())
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(concurrency) as pool:
+            list(pool.map(lambda q: _one(client, mode, q, sample), work))
+        sample.wall = time.perf_counter() - t0
+    return sample
+
+
+def measure_latency(url: str, rounds: int = 3) -> dict[tuple[str, int], Sample]:
+    return {
+        (mode, c): run_mode(url, mode, c, rounds)
+        for mode in ("keyword", "semantic", "hybrid", "similar")
+        for c in (1, 8)
+    }
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def print_latency(results: dict[tuple[str, int], Sample]) -> None:
+    print("\n## Query latency (ms, client side) and where the time goes (server medians)\n")
+    print("| mode | conc. | requests | errors | p50 | p95 | p99 | req/s | embed | ES | rest |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for (mode, c), s in results.items():
+        embed = statistics.median(s.embed_ms) if s.embed_ms else 0.0
+        es = statistics.median(s.es_ms) if s.es_ms else 0.0
+        rest = (statistics.median(s.server_ms) if s.server_ms else 0.0) - embed - es
+        rps = len(s.ms) / s.wall if s.wall else 0.0
+        print(
+            f"| {mode} | {c} | {len(s.ms)} | {s.errors} | {_pct(s.ms, 50):.1f} | {_pct(s.ms, 95):.1f} "
+            f"| {_pct(s.ms, 99):.1f} | {rps:.1f} | {embed:.1f} | {es:.1f} | {max(rest, 0):.1f} |"
+        )

@@ -1,0 +1,72 @@
+"""Start the real service (gunicorn-free dev server is enough for measuring answers) on a free port."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from analyzers.embed import load_embedder
+from analyzers.segment import Segmenter
+from config.settings import Settings
+from indexer.pipeline import Pipeline
+from store.search_store import SearchStore
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def ensure_index(settings: Settings, corpus: Path) -> None:
+    """Build the index from the corpus unless the alias already points at one."""
+    store = SearchStore(settings.es)
+    try:
+        if store.live_index() is None:
+            print(f"building index {settings.es.index} from {corpus} ...", file=sys.stderr)
+            pipeline = Pipeline(settings, store, load_embedder(settings.model), Segmenter(settings.analyzer))
+            pipeline.build([corpus])
+    finally:
+        store.close()
+
+
+@contextlib.contextmanager
+def running_service(
+    settings: Settings, corpus: Path, url: str | None = None, production: bool = False
+) -> Iterator[str]:
+    """Yield the base URL of a service over the indexed corpus (the given one, or a fresh subprocess)."""
+    if url:
+        yield url.rstrip("/")
+        return
+    ensure_index(settings, corpus)
+    port = free_port()
+    cmd = [sys.executable, "-m", "service", "--port", str(port)] + (["--production"] if production else [])
+    env = {**os.environ, "SEARCH_ES__INDEX": settings.es.index, "SEARCH_SERVICE__RATE_LIMIT_PER_MINUTE": "0"}
+    proc = subprocess.Popen(cmd, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base, proc)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"service exited with code {proc.returncode}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        time.sleep(0.5)
+    raise RuntimeError(f"service at {base} not ready after {timeout}s")

@@ -1,0 +1,162 @@
+"""Per-document metadata from raw lines: title, issuer, 成文日期, kind, and titles derived from the body."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from analyzers.docnum import canonical_doc_number
+
+from indexer.cleaning import remove_cjk_spaces
+
+# Kinds by title ending, longest first so "实施方案" is read as 方案 and "大事记" beats "记".
+KINDS = (
+    "大事记", "通知", "通报", "办法", "意见", "方案", "批复", "规划", "预案", "决定", "条例", "规定",
+    "细则", "规则", "报告", "公告", "通告", "要点", "计划", "措施", "请示", "纪要", "命令", "目录", "令", "函",
+)  # fmt: skip
+# Trailing brackets that are not part of the kind: "(征求意见稿)", "（2023—2025年）", "(试行)".
+_TRAILING_BRACKETS = re.compile(r"(?:\s*[（(][^（()）]*[)）])+$")
+# Dates: "2023年9月10日", "2023 年 8 月 16 日", "二〇二三年七月十日".
+_NUM = r"[\d〇○零一二三四五六七八九十]"
+DATE = re.compile(rf"({_NUM}{{4}})\s*年\s*({_NUM}{{1,3}})\s*月\s*({_NUM}{{1,3}})\s*日")
+_DATE_ONLY = re.compile(rf"^{DATE.pattern}$")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
+# An issuing body: ends with an organisation word; "…文件" is the masthead form.
+ORG = re.compile(
+    r"^[\u4e00-\u9fff（）()·]{2,40}?(?:人民政府|政府|办公室|委员会|管委会|办事处|局|厅|部|委|院|会|中心|支队|集团)(?:文件)?$"
+)
+# An organisation immediately before an inline date: "…管理委员会 2023年9月14日".
+_ORG_BEFORE_DATE = re.compile(
+    r"(?:^|[\s。：:;；])([^\s。：:，,；;]{4,40}?(?:委员会|政府|办公室|局|管委会|办事处|中心))\s*"
+    + DATE.pattern
+)
+# "聊城市生态环境局发布《…》" on news pages.
+_ORG_PUBLISHES = re.compile(r"^(\S{2,30}?(?:局|委员会|政府|办公室|厅|部))发布")
+# Title prefix naming the issuer: "聊城市人民政府关于…", "…办公室《关于…》的通知".
+_TITLE_ISSUER = re.compile(r"^(\S{4,40}?(?:人民政府|政府|办公室|委员会|管委会|局))(?=关于|《|印发)")
+# Body phrases a title can be derived from, tried in order (see docs/corpus.md).
+_DERIVE_RULES = (
+    (re.compile(r"《([^》]+)》[^。《]{0,30}?(?:。\s*)?现?印发给你们"), "关于印发{}的通知"),
+    (re.compile(r"形成了([^，,。]+)[，,]\s*现予以?公布"), "关于公布{}的通知"),
+    (re.compile(r"决定(?:联合)?举办([^。]+?)。\s*现将有关事项通知如下"), "关于举办{}的通知"),
+    (re.compile(r"开展([^，,。]{2,40}?)[，,]\s*特?制定本(?:实施)?方案"), "{}实施方案"),
+    (re.compile(r"计划(增设|新建|设立)([^，,。]{2,20}?)(?:一处|一个)?[。，,]"), "关于{}{}的请示"),
+)
+
+
+@dataclass(frozen=True)
+class Header:
+    """What the header zone of a document says about it."""
+
+    title: str | None
+    doc_number: str | None
+    issuer: str | None
+    title_derived: bool = False
+
+
+def squeeze(text: str) -> str:
+    """Join a title's pieces: drop spaces and markdown emphasis inside Chinese text."""
+    return remove_cjk_spaces(re.sub(r"\s+", " ", text.replace("**", "")))
+
+
+def kind_of(title: str | None) -> str | None:
+    """The document kind read from the title's ending ("…的通知" -> 通知); 任免 notices are 任免."""
+    if not title:
+        return None
+    if "任免" in title:
+        return "任免"
+    bare = _TRAILING_BRACKETS.sub("", title).rstrip('》”"')
+    return next((kind for kind in KINDS if bare.endswith(kind)), None)
+
+
+def parse_date(text: str) -> str | None:
+    """ISO date of the first Chinese date in text ("二〇二三年七月十日" -> "2023-07-10")."""
+    m = DATE.search(text)
+    if not m:
+        return None
+    year, month, day = (_cn_number(part) for part in m.groups())
+    if not (1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _cn_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if all(c in _CN_DIGITS for c in text):  # 二〇二三: digit by digit
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    tens, _, ones = text.partition("十")  # 十, 十五, 二十, 三十一
+    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+
+
+def is_date_line(line: str) -> bool:
+    return bool(_DATE_ONLY.match(line.strip()))
+
+
+def find_date(lines: Sequence[str]) -> str | None:
+    """成文日期: the first stand-alone date line, else a date right after an issuer, else a web date."""
+    for line in lines:
+        if is_date_line(line):
+            return parse_date(line)
+    for line in lines:
+        m = _ORG_BEFORE_DATE.search(line)
+        if m:
+            return parse_date(line[m.start(2) :])
+    for line in lines[:30]:
+        m = _ISO_DATE.match(line.strip())
+        if m and "来源" in line:
+            return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+    return None
+
+
+def is_org(line: str) -> bool:
+    """True for a line that only names issuing bodies ("聊城市民政局 聊城市财政局")."""
+    parts = line.split()
+    return bool(parts) and all(ORG.match(part) for part in parts)
+
+
+def join_orgs(lines: Sequence[str]) -> str:
+    """Issuers of a joint document, joined with "、"; a masthead's "文件" is dropped."""
+    names = [re.sub(r"文件$", "", part) for line in lines for part in line.split()]
+    return "、".join(dict.fromkeys(names))
+
+
+def signature_issuer(lines: Sequence[str]) -> str | None:
+    """Issuer(s) printed above the first stand-alone date line."""
+    for i, line in enumerate(lines):
+        if is_date_line(line):
+            orgs: list[str] = []
+            for above in reversed(lines[max(0, i - 12) : i]):
+                if not is_org(above):
+                    break
+                orgs.insert(0, above)
+            if orgs:
+                return join_orgs(orgs)
+    for line in lines:
+        m = _ORG_BEFORE_DATE.search(line) or _ORG_PUBLISHES.match(line)
+        if m:
+            return m.group(1)
+    return None
+
+
+def title_issuer(title: str | None) -> str | None:
+    """The issuer named at the start of a title ("聊城市人民政府关于…" -> 聊城市人民政府)."""
+    m = _TITLE_ISSUER.match(title or "")
+    return m.group(1) if m else None
+
+
+def derive_title(body: str) -> str | None:
+    """A title derived from the body of a document printed without one."""
+    for pattern, template in _DERIVE_RULES:
+        m = pattern.search(body)
+        if m:
+            return template.format(*(squeeze(g) for g in m.groups()))
+    first = re.split(r"[。；;]", body.strip(), maxsplit=1)[0]
+    return squeeze(first[:30]) + ("…" if len(first) > 30 else "") if first else None
+
+
+def doc_number_of(line: str) -> str | None:
+    """Canonical 文号 of a header line, or None."""
+    return canonical_doc_number(line.strip())

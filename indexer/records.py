@@ -1,0 +1,82 @@
+"""Map analyzer output (Document, Passage, tokens, vectors) to store records; the only place that knows both."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+
+import numpy as np
+from analyzers.docnum import doc_number_parts
+from analyzers.segment import Segmenter
+
+from analyzers.document import Document, Passage
+from store.mapping import SCHEMA_VERSION
+from store.records import DocumentMeta, DocumentRecord, PassageRecord
+
+
+def document_meta(doc: Document, segmenter: Segmenter) -> DocumentMeta:
+    return DocumentMeta(
+        doc_id=doc.doc_id,
+        title=doc.title,
+        title_seg=segmenter.seg_field(doc.title),
+        doc_number=doc.doc_number,
+        doc_number_parts=tuple(doc_number_parts(doc.doc_number)) if doc.doc_number else (),
+        issuer=doc.issuer,
+        date=doc.date,
+        year=int(doc.date[:4]) if doc.date else None,
+        kind=doc.kind,
+        source=doc.source,
+        line_start=doc.line_start,
+        line_end=doc.line_end,
+        title_derived=doc.title_derived,
+        cites=doc.cites,
+    )
+
+
+def content_hash(doc: Document, model_name: str, passage_chars: tuple[int, int]) -> str:
+    """Changes whenever anything stored for the document would change, so `update` re-embeds it."""
+    payload = json.dumps(
+        [
+            SCHEMA_VERSION,
+            model_name,
+            passage_chars,
+            doc.title,
+            doc.text,
+            doc.doc_number,
+            doc.issuer,
+            doc.date,
+            doc.kind,
+            doc.source,
+            doc.line_start,
+            doc.line_end,
+            doc.title_derived,
+            list(doc.cites),
+        ],
+        ensure_ascii=False,
+    )
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def passage_records(
+    meta: DocumentMeta, passages: Sequence[Passage], vectors: np.ndarray, segmenter: Segmenter
+) -> list[PassageRecord]:
+    return [
+        PassageRecord(
+            meta=meta,
+            passage_id=p.passage_id,
+            ordinal=p.ordinal,
+            text=p.text,
+            text_seg=segmenter.seg_field(p.text),
+            heading=p.heading,
+            heading_seg=segmenter.seg_field(p.heading),
+            start=p.start,
+            end=p.end,
+            vector=tuple(float(x) for x in vector),
+        )
+        for p, vector in zip(passages, vectors, strict=True)
+    ]
+
+
+def document_record(meta: DocumentMeta, doc: Document, digest: str, passage_count: int) -> DocumentRecord:
+    return DocumentRecord(meta=meta, text=doc.text, content_hash=digest, passage_count=passage_count)

@@ -1,0 +1,165 @@
+"""Split the text of one source file into Documents (rules and per-file counts: docs/corpus.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from analyzers.docnum import canonical_doc_number, find_doc_numbers
+
+from analyzers.document import Document
+from indexer.cleaning import clean_lines, drop_web_chrome, is_web_page, strip_controls
+from indexer.gazette import Line, Part, attach_fragments, parse_toc, split_off_fragments, toc_key
+from indexer.headers import (
+    anchor_kind,
+    header_start,
+    parse_chronicle,
+    parse_numbered,
+    parse_order,
+    parse_record,
+    parse_single,
+)
+from indexer.metadata import Header, find_date, kind_of, parse_date, squeeze
+
+logger = logging.getLogger(__name__)
+
+# A file whose every line is this long holds one whole document per physical line.
+_RECORD_MIN_CHARS = 200
+# Cover and table-of-contents furniture before the first document of a gazette.
+_FRONT_MATTER = re.compile(r"目\s*录|公报|刊号")
+# Markdown regulation files: "<!-- INFO END -->" closes the block of dated publication lines.
+_INFO_END = "<!-- INFO END -->"
+_ORDER_NUMBER = re.compile(r"\S*?令第\s*\d+\s*号")
+_FILE_DATE = re.compile(r"[（(](\d{4}-\d{2}-\d{2})[)）][^/]*$")
+
+
+def split_documents(text: str, source: str, suffix: str) -> list[Document]:
+    """All documents in the text of one file, in reading order."""
+    text = strip_controls(text)
+    if suffix == ".md" and text.lstrip().startswith("# "):
+        return [_markdown_document(text, source)]
+    numbered = [(i, line.strip()) for i, line in enumerate(text.splitlines(), start=1)]
+    lines = [(n, t) for n, t in numbered if t]
+    if not lines:
+        return []
+    if len(lines) > 1 and all(len(t) >= _RECORD_MIN_CHARS for _, t in lines):
+        return _finish([_document(Part([line]), parse_record(line[1]), source) for line in lines])
+    parts, front = _anchored_parts(lines)
+    if not parts:
+        return _finish([_single_document(lines, source)])
+    parts, fragments = split_off_fragments(parts)
+    headers = [_header([t for _, t in part.lines]) for part in parts]
+    toc = parse_toc(front)
+    pages = [toc.get(h.doc_number or toc_key(h.title or "")) for h, _ in headers]
+    attach_fragments(parts, fragments, pages)
+    return _finish([_document(part, h, source, date) for part, (h, date) in zip(parts, headers, strict=True)])
+
+
+def _anchored_parts(lines: list[Line]) -> tuple[list[Part], list[str]]:
+    """Cut the lines at every document header; front matter before the first one is dropped."""
+    texts = [t for _, t in lines]
+    starts: list[int] = []
+    for i in range(len(texts)):
+        kind = anchor_kind(texts, i)
+        if kind:
+            start = header_start(texts, i) if kind == "number" else i
+            if not starts or start > starts[-1]:
+                starts.append(start)
+    if not starts:
+        return [], []
+    front = texts[: starts[0]]
+    if front and not any(_FRONT_MATTER.search(t) for t in front):
+        starts.insert(0, 0)  # text before the first header is a document of its own
+        front = []
+    elif front:
+        logger.debug("dropping %d lines of cover and contents", len(front))
+    bounds = [*starts, len(lines)]
+    return [Part(lines[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)], front
+
+
+def _header(texts: Sequence[str]) -> tuple[Header, str | None]:
+    """Header of a part and, for chronicles, the date it stands for."""
+    for i in range(min(len(texts), 8)):
+        kind = anchor_kind(texts, i)
+        if kind == "chronicle":
+            return parse_chronicle(texts[i:])
+        if kind == "order":
+            return parse_order(texts[i:]), None
+        if kind == "number":
+            return parse_numbered(texts, i), None
+    return parse_single(texts), None
+
+
+def _document(part: Part, header: Header, source: str, date: str | None = None) -> Document:
+    texts = [t for _, t in part.lines]
+    every = texts + [t for fragment in part.fragments for _, t in fragment]
+    return _make(header, clean_lines(every), source, part.lines, date or find_date(every))
+
+
+def _single_document(lines: list[Line], source: str) -> Document:
+    texts = [t for _, t in lines]
+    web = is_web_page(texts)
+    header = parse_single(drop_web_chrome(texts) if web else texts)
+    return _make(header, clean_lines(texts, web=web), source, lines, find_date(texts))
+
+
+def _markdown_document(text: str, source: str) -> Document:
+    """One regulation per Markdown file: "# title", dated publication lines, then the articles."""
+    lines = [(n, t.strip()) for n, t in enumerate(text.splitlines(), start=1)]
+    info_end = next((i for i, (_, t) in enumerate(lines) if t == _INFO_END), None)
+    title_at = next(i for i, (_, t) in enumerate(lines) if t.startswith("# "))
+    info = [t for _, t in lines[title_at + 1 : info_end] if t] if info_end is not None else []
+    body = [
+        (n, re.sub(r"^#+\s*", "", t))
+        for n, t in lines[(info_end if info_end is not None else title_at) + 1 :]
+        if t
+    ]
+    published = [ln for ln in info if "公布" in ln] or [ln for ln in info if "发布" in ln] or info
+    date = next((d for d in map(parse_date, reversed(published)) if d), None)
+    if date is None and (file_date := _FILE_DATE.search(source)):
+        date = file_date.group(1)  # LawRefBook names files "title(YYYY-MM-DD).md"
+    order = next((m for m in map(_ORDER_NUMBER.search, reversed(published)) if m), None)
+    number = canonical_doc_number(order.group(0)) if order else None
+    issuer = order.group(0).split("令第")[0] if order else None
+    header = Header(squeeze(lines[title_at][1][2:]), number, issuer)
+    return _make(header, clean_lines([t for _, t in body], rejoin=False), source, body or lines[:1], date)
+
+
+def _make(header: Header, text: str, source: str, lines: Sequence[Line], date: str | None) -> Document:
+    numbers = [n for n in lines if n[0]]
+    start = numbers[0][0] if numbers else 1
+    end = numbers[-1][0] if numbers else 1
+    own = header.doc_number
+    return Document(
+        doc_id="",
+        title=header.title or source,
+        text=text,
+        source=source,
+        line_start=start,
+        line_end=end,
+        doc_number=own,
+        issuer=header.issuer,
+        date=date,
+        kind=kind_of(header.title),
+        title_derived=header.title_derived,
+        cites=tuple(n for n in find_doc_numbers(text) if n != own),
+    )
+
+
+def _finish(documents: list[Document]) -> list[Document]:
+    """Drop empty documents and give each a stable id: sha1(source, title, 文号), suffixed on collision."""
+    seen: dict[str, int] = {}
+    out = []
+    for doc in documents:
+        if not doc.text.strip():
+            logger.warning("%s: empty document at line %d skipped", doc.source, doc.line_start)
+            continue
+        key = "\x1f".join((doc.source, doc.title, doc.doc_number or ""))
+        base = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+        seen[base] = seen.get(base, 0) + 1
+        doc_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        out.append(replace(doc, doc_id=doc_id))
+    return out
