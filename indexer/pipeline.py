@@ -11,17 +11,24 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyzers.passages import split_passages
-from analyzers.segment import Segmenter
 from tqdm import tqdm
 
-from analyzers.document import Document, Passage
+from analyzers.document import Document
 from analyzers.embed import Embedder
+from analyzers.passages import split_passages
+from analyzers.segment import Segmenter
 from config.settings import Settings
-from indexer.records import content_hash, document_meta, document_record, passage_records
+from indexer.records import (
+    SegmentedPassage,
+    content_hash,
+    document_meta,
+    document_record,
+    passage_records,
+    segment_passages,
+)
 from indexer.sources import UnreadableFile, iter_source_files, read_documents
 from store.errors import IndexingError
-from store.records import DocumentRecord, PassageRecord
+from store.records import DocumentMeta, DocumentRecord, PassageRecord
 from store.search_store import SearchStore
 
 log = logging.getLogger(__name__)
@@ -54,7 +61,8 @@ class Report:
 @dataclass(frozen=True)
 class _Prepared:
     doc: Document
-    passages: list[Passage]
+    meta: DocumentMeta
+    passages: list[SegmentedPassage]
     digest: str
 
 
@@ -120,7 +128,9 @@ class Pipeline:
         try:
             for batch in _batches(prepared, self._batch_passages):
                 t0 = time.perf_counter()
-                vectors = self.embedder.embed_passages([p.text for item in batch for p in item.passages])
+                vectors = self.embedder.embed_passages(
+                    [p.passage.text for item in batch for p in item.passages]
+                )
                 report.embed_seconds += time.perf_counter() - t0
                 to_write.put(self._records(batch, vectors))
                 bar.update(len(vectors))
@@ -149,8 +159,9 @@ class Pipeline:
                 if existing.get(doc.doc_id) == digest:
                     report.unchanged += 1
                     continue
-                passages = split_passages(doc, *self._passage_chars)
-                out.put(_Prepared(doc, passages, digest))
+                # Segmenting here keeps the embedding thread doing nothing but embedding.
+                passages = segment_passages(split_passages(doc, *self._passage_chars), self.segmenter)
+                out.put(_Prepared(doc, document_meta(doc, self.segmenter), passages, digest))
         except BaseException as exc:  # surfaced by the consumer; the queue must still end
             out.put(exc)
         finally:
@@ -180,10 +191,9 @@ class Pipeline:
         records: list[PassageRecord | DocumentRecord] = []
         offset = 0
         for item in batch:
-            meta = document_meta(item.doc, self.segmenter)
             n = len(item.passages)
-            records += passage_records(meta, item.passages, vectors[offset : offset + n], self.segmenter)  # type: ignore[index]
-            records.append(document_record(meta, item.doc, item.digest, n))
+            records += passage_records(item.meta, item.passages, vectors[offset : offset + n])  # type: ignore[index]
+            records.append(document_record(item.meta, item.doc, item.digest, n))
             offset += n
         return records
 

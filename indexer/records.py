@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from analyzers.docnum import doc_number_parts
-from analyzers.segment import Segmenter
 
+from analyzers.docnum import doc_number_parts
 from analyzers.document import Document, Passage
+from analyzers.segment import Segmenter
 from store.mapping import SCHEMA_VERSION
 from store.records import DocumentMeta, DocumentRecord, PassageRecord
 
@@ -58,23 +59,38 @@ def content_hash(doc: Document, model_name: str, passage_chars: tuple[int, int])
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class SegmentedPassage:
+    """A passage with its segmented fields, prepared off the embedding thread."""
+
+    passage: Passage
+    text_seg: str
+    heading_seg: str
+
+
+def segment_passages(passages: Sequence[Passage], segmenter: Segmenter) -> list[SegmentedPassage]:
+    return [
+        SegmentedPassage(p, segmenter.seg_field(p.text), segmenter.seg_field(p.heading)) for p in passages
+    ]
+
+
 def passage_records(
-    meta: DocumentMeta, passages: Sequence[Passage], vectors: np.ndarray, segmenter: Segmenter
+    meta: DocumentMeta, passages: Sequence[SegmentedPassage], vectors: np.ndarray
 ) -> list[PassageRecord]:
     return [
         PassageRecord(
             meta=meta,
-            passage_id=p.passage_id,
-            ordinal=p.ordinal,
-            text=p.text,
-            text_seg=segmenter.seg_field(p.text),
-            heading=p.heading,
-            heading_seg=segmenter.seg_field(p.heading),
-            start=p.start,
-            end=p.end,
-            vector=tuple(float(x) for x in vector),
+            passage_id=sp.passage.passage_id,
+            ordinal=sp.passage.ordinal,
+            text=sp.passage.text,
+            text_seg=sp.text_seg,
+            heading=sp.passage.heading,
+            heading_seg=sp.heading_seg,
+            start=sp.passage.start,
+            end=sp.passage.end,
+            vector=tuple(vector.tolist()),
         )
-        for p, vector in zip(passages, vectors, strict=True)
+        for sp, vector in zip(passages, vectors, strict=True)
     ]
 
 

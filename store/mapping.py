@@ -8,6 +8,7 @@ from config.settings import EsSettings
 
 # Bump when the mapping or the stored fields change: the indexer then refuses to `update` an old index.
 SCHEMA_VERSION = 1
+LIVE_REFRESH_INTERVAL = "1s"
 
 # Segmented fields hold jieba tokens joined by spaces (analyzers.Segmenter.seg_field), so Elasticsearch
 # only splits on whitespace; offsets in the postings make the unified highlighter cheap.
@@ -20,7 +21,9 @@ def index_body(settings: EsSettings, model_name: str, dims: int) -> dict[str, An
         "settings": {
             "number_of_shards": settings.shards,
             "number_of_replicas": settings.replicas,
-            "refresh_interval": "1s",
+            # No refreshes while a build writes: fewer small segments means less HNSW graph merging,
+            # which competes with the embedder for the CPU. publish() sets LIVE_REFRESH_INTERVAL.
+            "refresh_interval": "-1",
         },
         "mappings": {
             "dynamic": "strict",

@@ -14,7 +14,7 @@ from elasticsearch import Elasticsearch, helpers
 from config.settings import EsSettings
 from store.client import make_client
 from store.errors import IndexingError, IndexNotFound, ModelMismatch, StoreError, StoreUnavailable
-from store.mapping import SCHEMA_VERSION, index_body
+from store.mapping import LIVE_REFRESH_INTERVAL, SCHEMA_VERSION, index_body
 from store.records import DocumentRecord, Hit, PassageRecord, SearchResult
 
 log = logging.getLogger(__name__)
@@ -105,6 +105,9 @@ class SearchStore:
         if old and old != index:
             actions.insert(0, {"remove": {"index": old, "alias": self.alias}})
         with _translated():
+            self.client.indices.put_settings(
+                index=index, settings={"refresh_interval": LIVE_REFRESH_INTERVAL}
+            )
             self.client.indices.refresh(index=index)
             self.client.indices.update_aliases(actions=actions)
         self.drop_unpublished(keep=index)
@@ -152,17 +155,11 @@ class SearchStore:
         return written
 
     def delete_documents(self, index: str, doc_ids: Iterable[str]) -> int:
-        """Remove documents with all their passages."""
+        """Remove documents with all their passages; returns how many records were deleted."""
         ids = list(doc_ids)
-        if not ids:
-            return 0
-        with _translated():
-            resp = self.client.delete_by_query(
-                index=index, query={"terms": {"doc_id": ids}}, refresh=True, conflicts="proceed"
-            )
-        return int(resp.get("deleted", 0))
+        return self._delete_where(index, {"terms": {"doc_id": ids}}) if ids else 0
 
-    def delete_passages_from(self, index: str, doc_id: str, first_ordinal: int) -> None:
+    def delete_passages_from(self, index: str, doc_id: str, first_ordinal: int) -> int:
         """Drop passages left over from a longer previous version of a document."""
         query = {
             "bool": {
@@ -173,8 +170,24 @@ class SearchStore:
                 ]
             }
         }
+        return self._delete_where(index, query)
+
+    def _delete_where(self, index: str, query: dict[str, Any]) -> int:
+        """Find the matching ids, then bulk-delete them (_delete_by_query lives in a module the
+        Maven-built local node does not have, so we do not depend on it)."""
         with _translated():
-            self.client.delete_by_query(index=index, query=query, refresh=True, conflicts="proceed")
+            self.client.indices.refresh(index=index)
+            ids = [
+                h["_id"]
+                for h in helpers.scan(self.client, index=index, query={"query": query, "_source": False})
+            ]
+            if not ids:
+                return 0
+            actions = ({"_op_type": "delete", "_index": index, "_id": i} for i in ids)
+            deleted, errors = helpers.bulk(self.client, actions, raise_on_error=False, refresh=True)
+        if isinstance(errors, list) and errors:
+            raise StoreError(f"{len(errors)} deletions failed: {errors[:3]}")
+        return int(deleted)
 
     # --- reads -----------------------------------------------------------------------------------
 

@@ -1,0 +1,72 @@
+"""analyzers/synonyms.py: rule parsing and per-token expansion, checked against the shipped rules too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzers.segment import Segmenter
+from analyzers.synonyms import SynonymRuleError, Synonyms, parse_rules
+from config.settings import AnalyzerSettings
+
+RULES = """
+# comment
+老年人, 老人, 长者   # trailing comment
+两癌 => 宫颈癌, 乳腺癌
+补贴, 补助
+奖励, 补助
+殘障 => 殘疾
+"""
+
+
+@pytest.fixture()
+def synonyms(tmp_path: Path) -> Synonyms:
+    path = tmp_path / "synonyms.txt"
+    path.write_text(RULES, encoding="utf-8")
+    return Synonyms(path)
+
+
+def test_equivalence_works_both_ways(synonyms: Synonyms) -> None:
+    assert synonyms.alternatives("老人") == ["老人", "老年人", "长者"]
+    assert synonyms.alternatives("长者") == ["长者", "老年人", "老人"]
+
+
+def test_expansion_is_one_way(synonyms: Synonyms) -> None:
+    assert synonyms.alternatives("两癌") == ["两癌", "宫颈癌", "乳腺癌"]
+    assert synonyms.alternatives("宫颈癌") == ["宫颈癌"]
+
+
+def test_groups_sharing_a_word_merge(synonyms: Synonyms) -> None:
+    assert synonyms.alternatives("补助") == ["补助", "补贴", "奖励"]
+
+
+def test_rules_are_folded(synonyms: Synonyms) -> None:
+    assert synonyms.alternatives("残障") == ["残障", "残疾"]
+
+
+def test_expand_keeps_token_order(synonyms: Synonyms) -> None:
+    assert synonyms.expand(["老人", "体检", "补贴"]) == [
+        ["老人", "老年人", "长者"],
+        ["体检"],
+        ["补贴", "补助"],
+    ]
+
+
+@pytest.mark.parametrize("bad", ["a => b => c", "a, , b", " => b"])
+def test_malformed_rules_are_reported(bad: str) -> None:
+    with pytest.raises(SynonymRuleError, match=":1"):
+        parse_rules(bad)
+
+
+def test_shipped_rules_load_and_meet_query_tokens() -> None:
+    settings = AnalyzerSettings()
+    synonyms = Synonyms(settings.synonyms)
+    segmenter = Segmenter(settings)
+    tokens = segmenter.query_tokens("乡村学校的老师每年有免费体检吗")
+    expanded = dict(zip(tokens, synonyms.expand(tokens), strict=True))
+    assert "教师" in expanded["老师"]
+    assert "健康体检" in expanded["体检"]
+    assert "残疾" in synonyms.alternatives(segmenter.tokens("残障人士托养照护")[0])
+    assert "公众" in synonyms.alternatives("老百姓")
+    assert synonyms.alternatives("两癌") == ["两癌", "宫颈癌", "乳腺癌"]
