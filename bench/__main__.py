@@ -11,9 +11,8 @@ import time
 import uuid
 from pathlib import Path
 
-from analyzers.passages import split_passages
-
 from analyzers.embed import load_embedder
+from analyzers.passages import split_passages
 from analyzers.segment import Segmenter
 from bench.embedding import measure_throughput
 from bench.latency import measure_latency, print_latency

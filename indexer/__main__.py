@@ -7,9 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
-from analyzers.segment import Segmenter
-
 from analyzers.embed import load_embedder
+from analyzers.segment import Segmenter
 from config.settings import Settings, load_settings
 from indexer.pipeline import Pipeline, Report
 from store.errors import IndexNotFound, ModelMismatch, StoreError, StoreUnavailable

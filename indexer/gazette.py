@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 
 from analyzers.docnum import canonical_doc_number
-
 from indexer.cleaning import CONTINUED_FROM, CONTINUED_ON
 from indexer.metadata import squeeze
 

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analyzers.docnum import canonical_doc_number
-
 from indexer.cleaning import remove_cjk_spaces
 
 # Kinds by title ending, longest first so "实施方案" is read as 方案 and "大事记" beats "记".

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from analyzers.docnum import canonical_doc_number, find_doc_numbers
-
 from analyzers.document import Document
 from indexer.cleaning import clean_lines, drop_web_chrome, is_web_page, strip_controls
 from indexer.gazette import Line, Part, attach_fragments, parse_toc, split_off_fragments, toc_key

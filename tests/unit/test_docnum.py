@@ -38,7 +38,17 @@ def test_canonical_doc_number(raw: str, canonical: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["2023年7月", "２０２３年７月２４号", "第十二条", "第3条第2款", "聊政办字〔2023〕0号", "补贴2023 5号", "", "号", "关于印发聊政发〔2023〕7号的通知"],
+    [
+        "2023年7月",
+        "２０２３年７月２４号",
+        "第十二条",
+        "第3条第2款",
+        "聊政办字〔2023〕0号",
+        "补贴2023 5号",
+        "",
+        "号",
+        "关于印发聊政发〔2023〕7号的通知",
+    ],
 )
 def test_not_a_doc_number(raw: str) -> None:
     assert canonical_doc_number(raw) is None

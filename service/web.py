@@ -1,0 +1,363 @@
+"""HTML pages: search (/ and /search), a document (/documents/<id>) and precedents for a draft (/similar).
+
+Server-rendered and usable without JavaScript; static/app.js only adds suggestions and small comforts.
+The views call the same Searcher as the JSON API and render its dicts; every error becomes an HTML page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException
+
+from service.markup import TOP_HEADING, Block, layout_blocks, mark_terms, query_terms, sanitise_highlight
+from store.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint(
+    "web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets"
+)
+
+PAGE_SIZE = 10
+SIMILAR_SIDE = 5
+MODES = [
+    ("hybrid", "综合", "关键词与语义结合（推荐）"),
+    ("keyword", "关键词", "按字面匹配"),
+    ("semantic", "语义", "按意思查找，换了说法也能找到"),
+]
+SORTS = [("relevance", "相关度"), ("date", "日期")]
+FACETS = [("issuer", "发文机关"), ("kind", "文种"), ("year", "年份")]
+FILTERS = ["issuer", "kind", "year", "doc_number", "date_from", "date_to"]
+FILTER_LABELS = {**dict(FACETS), "doc_number": "文号", "date_from": "起始日期", "date_to": "截止日期"}
+EXAMPLES = ["古树名木保护", "烈士褒扬", "水文管理办法", "知识产权专项资金", "养老服务", "聊政发〔2023〕7号"]
+# No inline script or style anywhere: the pages only load /assets/style.css and /assets/app.js.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+@bp.after_request
+def add_security_headers(response: Response) -> Response:
+    """CSP and friends on every page and asset this blueprint serves."""
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@bp.context_processor
+def page_constants() -> dict[str, Any]:
+    return {"MODES": MODES, "SORTS": SORTS, "EXAMPLES": EXAMPLES}
+
+
+@bp.app_template_filter("cn_date")
+def cn_date(value: str | None) -> str:
+    """ISO 2023-10-10 -> 2023年10月10日 (the way a 成文日期 is written)."""
+    if not value or len(value) < 10 or value[4] != "-":
+        return value or ""
+    return f"{int(value[:4])}年{int(value[5:7])}月{int(value[8:10])}日"
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@bp.get("/search")
+def search() -> str:
+    """The search page: the box alone, or results with facets, sort and pages."""
+    args = _search_args(request.args)
+    browsing = bool(args["q"] or _active(args))
+    result = _run_search(args) if browsing else None
+    return render_template("search.html", nav="search", **_search_context(args, result))
+
+
+def _search_args(raw: Mapping[str, str]) -> dict[str, Any]:
+    """The page's own arguments, with defaults; unknown mode, sort or page is a 400 page."""
+    args: dict[str, Any] = {"q": raw.get("q", "").strip(), "mode": raw.get("mode") or "hybrid"}
+    args["sort"] = raw.get("sort") or "relevance"
+    if args["mode"] not in {m for m, _, _ in MODES} or args["sort"] not in dict(SORTS):
+        abort(400, description="检索方式或排序方式无效。")
+    page = raw.get("page") or "1"
+    if not page.isdigit() or int(page) < 1:
+        abort(400, description="页码必须是正整数。")
+    args["page"] = int(page)
+    for name in FILTERS:
+        args[name] = (raw.get(name) or "").strip() or None
+    if args["year"] and not (args["year"].isdigit() and len(args["year"]) == 4):
+        abort(400, description="年份必须是四位数字。")
+    return args
+
+
+def _active(args: Mapping[str, Any]) -> list[dict[str, str]]:
+    return [{"name": n, "label": FILTER_LABELS[n], "value": args[n]} for n in FILTERS if args.get(n)]
+
+
+def _search_context(args: dict[str, Any], result: dict[str, Any] | None) -> dict[str, Any]:
+    """Everything search.html needs: shaped hits, facets with their links, the pager."""
+    context: dict[str, Any] = {
+        **args,
+        "filters": bool(_active(args)),
+        "active_filters": _active(args),
+        "clear_filters": dict.fromkeys(FILTERS),
+        "result": result,
+        "search_url": _url_builder(args),
+        "facets": [],
+        "pager": None,
+        "first_rank": (args["page"] - 1) * PAGE_SIZE + 1,
+    }
+    if result is not None:
+        result["hits"] = [_hit_view(hit, args["q"]) for hit in result.get("hits", [])]
+        context["facets"] = _facet_views(result.get("facets", {}), args)
+        context["pager"] = _pager(args["page"], int(result.get("total", 0)))
+    return context
+
+
+def _url_builder(args: Mapping[str, Any]) -> Any:
+    """search_url(**changes): this search with some arguments changed (None drops one); page resets."""
+
+    def search_url(**changes: Any) -> str:
+        merged = {**args, "page": None, **changes}
+        keep = {k: v for k, v in merged.items() if v not in (None, "")}
+        keep = {k: v for k, v in keep.items() if (k, v) not in {("mode", "hybrid"), ("sort", "relevance")}}
+        return url_for("web.search") + ("?" + urlencode(keep) if keep else "")
+
+    return search_url
+
+
+def _hit_view(hit: dict[str, Any], q: str) -> dict[str, Any]:
+    """A hit with its document link (carrying the query) and its best passage made safe to show."""
+    view = dict(hit)
+    passages = hit.get("passages") or []
+    best = passages[0] if passages else None
+    anchor = _anchor(best.get("passage_id")) if best else None
+    view["link"] = url_for("web.document", doc_id=hit["doc_id"], q=q or None, _anchor=anchor)
+    if best:
+        text = best.get("highlight") or ""
+        html = sanitise_highlight(text) if text else escape(_clip(best.get("text", "")))
+        view["best"] = {"heading": best.get("heading") or "", "html": html}
+    return view
+
+
+def _facet_views(facets: Mapping[str, list[dict[str, Any]]], args: Mapping[str, Any]) -> list[dict[str, Any]]:
+    views = []
+    for name, label in FACETS:
+        buckets = [
+            {
+                "value": str(b["value"]),
+                "label": str(b["value"]),
+                "count": b["count"],
+                "active": str(b["value"]) == str(args.get(name) or ""),
+            }
+            for b in facets.get(name, [])
+        ]
+        if buckets:
+            views.append({"name": name, "label": label, "buckets": buckets})
+    return views
+
+
+def _pager(page: int, total: int) -> dict[str, Any] | None:
+    """Previous/next and a window of page numbers (0 marks a gap) within the deepest allowed page."""
+    last = min((total + PAGE_SIZE - 1) // PAGE_SIZE, _max_page())
+    if last <= 1:
+        return None
+    shown = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
+    numbers: list[int] = []
+    for n in shown:
+        if numbers and n - numbers[-1] > 1:
+            numbers.append(0)
+        numbers.append(n)
+    return {
+        "prev": page - 1 if page > 1 else None,
+        "next": page + 1 if page < last else None,
+        "numbers": numbers,
+    }
+
+
+def _anchor(passage_id: str | None) -> str | None:
+    """Passage ids are "doc_id#n"; the document page marks passage n with id="p-n"."""
+    if not passage_id or "#" not in passage_id:
+        return None
+    return f"p-{passage_id.rsplit('#', 1)[1]}"
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+# --- document -------------------------------------------------------------------------------------
+
+
+@bp.get("/documents/<doc_id>")
+def document(doc_id: str) -> str:
+    """One document laid out by its structure, the query's words marked, with related documents."""
+    doc = _run_document(doc_id)
+    if doc is None:
+        abort(404, description="没有找到这份文件，它可能已被移除，或链接有误。")
+    q = request.args.get("q", "").strip()[:256]
+    terms = query_terms(q, _segment(q)) if q else []
+    starts = [(int(p["ordinal"]), int(p["start"])) for p in doc.get("passages", [])]
+    blocks = [_block_view(b, terms) for b in layout_blocks(doc.get("text", ""), starts)]
+    toc = _toc(blocks)
+    similar, note = _similar_documents(doc_id)
+    return render_template(
+        "document.html",
+        nav="search",
+        doc=doc,
+        q=q,
+        terms=terms,
+        blocks=blocks,
+        toc=toc,
+        similar=similar,
+        similar_note=note,
+    )
+
+
+def _toc(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Chapters of a regulation, else the 一、二、 headings of a notice (not their sub-points)."""
+    toc = [b for b in blocks if b["kind"] in ("chapter", "section")]
+    if not toc:
+        toc = [b for b in blocks if b["kind"] == "heading" and TOP_HEADING.match(b["text"])]
+    return toc[:40]
+
+
+def _block_view(block: Block, terms: list[str]) -> dict[str, Any]:
+    return {
+        "kind": block.kind,
+        "text": block.text,
+        "start": block.start,
+        "lead": block.lead,
+        "anchors": block.anchors,
+        "html": mark_terms(block.text, terms),
+        "top": block.kind == "heading" and bool(TOP_HEADING.match(block.text)),
+    }
+
+
+def _similar_documents(doc_id: str) -> tuple[list[dict[str, Any]], str | None]:
+    """Documents like this one; the page still shows the document when this part fails."""
+    try:
+        result = _run_similar(doc_id=doc_id, size=SIMILAR_SIDE)
+    except StoreUnavailable:
+        log.warning("similar documents unavailable for %s", doc_id, exc_info=True)
+        return [], "相似文件暂时无法加载。"
+    return [h for h in result.get("hits", []) if h.get("doc_id") != doc_id], None
+
+
+# --- precedents -----------------------------------------------------------------------------------
+
+
+@bp.route("/similar", methods=["GET", "POST"])
+def similar() -> tuple[str, int]:
+    """Paste a draft (POST) -> ranked precedents, each with the draft's segments aligned to its passages."""
+    limit = _max_draft_chars()
+    draft = request.form.get("draft", "") if request.method == "POST" else ""
+    context: dict[str, Any] = {
+        "nav": "similar",
+        "draft": draft,
+        "max_chars": limit,
+        "result": None,
+        "error": None,
+    }
+    status = 200
+    if request.method == "POST":
+        if not draft.strip():
+            context["error"], status = "请先粘贴草稿内容。", 400
+        elif len(draft) > limit:
+            context["error"] = (
+                f"草稿共 {len(draft)} 字，超过 {limit} 字的上限，请删减后再试（例如只粘贴正文）。"
+            )
+            status = 413
+        else:
+            result = _run_similar(draft=draft, size=PAGE_SIZE)
+            result["hits"] = [_precedent_view(h) for h in result.get("hits", [])]
+            context["result"] = result
+    return render_template("similar.html", **context), status
+
+
+def _precedent_view(hit: dict[str, Any]) -> dict[str, Any]:
+    view = dict(hit)
+    matches = sorted(hit.get("matches") or [], key=lambda m: m.get("draft_start", 0))
+    view["matches"] = [
+        {**m, "pct": _percent(m.get("similarity")), "anchor": _anchor(m.get("passage_id"))} for m in matches
+    ]
+    view["top_pct"] = max((m["pct"] for m in view["matches"]), default=0)
+    return view
+
+
+def _percent(similarity: Any) -> int:
+    """Similarity in 0..1 (cosine) as a whole percentage, clamped for the bar."""
+    try:
+        return max(0, min(100, round(float(similarity) * 100)))
+    except (TypeError, ValueError):
+        return 0
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+_HEADINGS = {400: "请求有误", 404: "页面不存在", 413: "内容过长", 503: "检索服务暂时不可用"}
+
+
+@bp.errorhandler(Exception)
+def render_error(exc: Exception) -> tuple[str, int]:
+    """Pages answer errors with pages (the JSON API keeps its own handler for /api)."""
+    status, message = _describe(exc)
+    if status >= 500 and status != 503:
+        log.exception("page %s failed", request.path)
+    heading = _HEADINGS.get(status, "出错了")
+    return render_template("error.html", status=status, heading=heading, message=message), status
+
+
+def _describe(exc: Exception) -> tuple[int, str]:
+    """HTTP status and a message for people, from werkzeug, the service's ApiError family or the store."""
+    if isinstance(exc, StoreUnavailable):
+        return 503, "检索服务暂时无法连接，请稍后再试。"
+    if isinstance(exc, HTTPException):
+        return exc.code or 500, exc.description or ""
+    status = getattr(exc, "status", None)
+    if isinstance(status, int) and 400 <= status < 500:
+        return status, str(getattr(exc, "message", "") or exc)
+    return 500, "服务器内部错误，请稍后再试。"
+
+
+# --- the searcher (the same object the JSON API uses) --------------------------------------------
+
+
+def _searcher() -> Any:
+    return current_app.extensions["searcher"]
+
+
+def _run_search(args: Mapping[str, Any]) -> dict[str, Any]:
+    params = {k: v for k, v in args.items() if v is not None and k != "year"}
+    if args.get("year"):
+        params["date_from"], params["date_to"] = f"{args['year']}-01-01", f"{args['year']}-12-31"
+    return dict(_searcher().search(**params, size=PAGE_SIZE))
+
+
+def _run_similar(*, draft: str | None = None, doc_id: str | None = None, size: int) -> dict[str, Any]:
+    return dict(_searcher().similar(text=draft, doc_id=doc_id, size=size))
+
+
+def _run_document(doc_id: str) -> dict[str, Any] | None:
+    return _searcher().document(doc_id)
+
+
+def _segment(q: str) -> list[str]:
+    """The query's tokens as the searcher segments them, when it can (else the raw chunks suffice)."""
+    segment = getattr(_searcher(), "query_terms", None)
+    return list(segment(q)) if callable(segment) else []
+
+
+def _max_page() -> int:
+    settings = current_app.extensions.get("settings")
+    return int(getattr(getattr(settings, "service", None), "max_page", 50))
+
+
+def _max_draft_chars() -> int:
+    settings = current_app.extensions.get("settings")
+    return int(getattr(getattr(settings, "service", None), "max_draft_chars", 20_000))
