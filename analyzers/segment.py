@@ -115,7 +115,7 @@ def _skip_gap(original: str, i: int) -> int:
 def restore_highlight(original: str, highlighted_seg: str, pre: str = PRE, post: str = POST) -> str:
     """HTML of original with <em> where text_seg was marked; a space in text_seg with no whitespace behind it in
     the original is a separator and is dropped. Falls back to the plain escaped original when they disagree."""
-    folded = fold(original)  # whole-text fold: per-character fold can differ inside a t2s phrase
+    folded: list[str] = []  # the whole-text fold, computed only if a character needs it (it costs ~1 ms)
     out: list[str] = []
     i = j = depth = 0
     while j < len(highlighted_seg):
@@ -128,7 +128,7 @@ def restore_highlight(original: str, highlighted_seg: str, pre: str = PRE, post:
         mark, start = highlighted_seg[j], i
         i = _skip_gap(original, i)  # whitespace behind a space, or dropped before a character
         if mark != " ":
-            if i >= len(original) or folded[i] != mark:
+            if i >= len(original) or not _same(original, i, mark, folded):
                 log.warning("highlight does not match its text at %d; showing it unmarked", i)
                 return html.escape(original)
             i += 1
@@ -136,6 +136,16 @@ def restore_highlight(original: str, highlighted_seg: str, pre: str = PRE, post:
         j += 1
     out.append("</em>" * max(depth, 0) + _escape_gap(original[i:]))
     return "".join(out)
+
+
+def _same(original: str, i: int, mark: str, folded: list[str]) -> bool:
+    """Whether text_seg's character `mark` stands for original[i]: identical (the common case), or equal
+    after folding; the whole-text fold is the reference, since t2s can differ inside a phrase."""
+    if original[i] == mark:
+        return True
+    if not folded:
+        folded.append(fold(original))
+    return folded[0][i] == mark
 
 
 def _escape_gap(gap: str) -> str:

@@ -43,7 +43,8 @@ up() {
     build_launcher
     mkdir -p "$ES_HOME/tmp" "$ES_HOME/logs"
     echo "es: starting Elasticsearch at $URL (heap $ES_HEAP, home $ES_HOME)"
-    nohup java -Xms"$ES_HEAP" -Xmx"$ES_HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+    # jdk.incubator.vector lets Lucene/ES score vectors with SIMD (as the stock jvm.options do).
+    nohup java -Xms"$ES_HEAP" -Xmx"$ES_HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError --add-modules=jdk.incubator.vector \
         -Djava.io.tmpdir="$ES_HOME/tmp" -Dlog4j2.disable.jmx=true -Dfile.encoding=UTF-8 \
         -cp "$BUILD/classes:$(cat "$BUILD/classpath.txt")" org.elasticsearch.node.LocalNode \
         "$ES_HOME" "$ES_PORT" "$ES_TRANSPORT_PORT" >"$LOG_FILE" 2>&1 </dev/null &

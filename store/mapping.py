@@ -7,7 +7,7 @@ from typing import Any
 from config.settings import EsSettings
 
 # Bump when the mapping or the stored fields change: the indexer then refuses to `update` an old index.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LIVE_REFRESH_INTERVAL = "1s"
 
 # Segmented fields hold jieba tokens joined by spaces (analyzers.Segmenter.seg_field), so Elasticsearch
@@ -27,6 +27,9 @@ def index_body(settings: EsSettings, model_name: str, dims: int) -> dict[str, An
         },
         "mappings": {
             "dynamic": "strict",
+            # Vectors are searched, never read back: keeping them out of _source makes every fetched hit
+            # ~10 KB lighter to load and parse (a search fetching 60 passages got ~2x faster).
+            "_source": {"excludes": ["vector"]},
             "_meta": {"model_name": model_name, "dims": dims, "schema_version": SCHEMA_VERSION},
             "properties": {
                 "type": {"type": "keyword"},

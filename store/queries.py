@@ -42,13 +42,19 @@ def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
     return clauses
 
 
-def highlight(fields: list[str]) -> dict[str, Any]:
-    """Whole-field highlights (passages are short) with marker characters, mapped back by analyzers."""
-    return {
+def highlight(fields: list[str], terms: list[str] | None = None) -> dict[str, Any]:
+    """Whole-field highlights (passages are short) with marker characters, mapped back by analyzers.
+
+    terms: highlight these words instead of what the search matched (kNN hits match no words).
+    """
+    body: dict[str, Any] = {
         "pre_tags": [HL_PRE],
         "post_tags": [HL_POST],
         "fields": {f: {"number_of_fragments": 0, "type": "unified"} for f in fields},
     }
+    if terms is not None:
+        body["highlight_query"] = {"terms": {fields[0]: terms}}
+    return body
 
 
 def keyword_query(

@@ -1,0 +1,97 @@
+"""python -m service [--production] [--host H] [--port P]: the dev server, or gunicorn for production."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+
+from config.settings import load_settings
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line; access lines are JSON already and pass through as objects."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        try:
+            payload = json.loads(message) if record.name == "service.access" else {"message": message}
+        except ValueError:
+            payload = {"message": message}
+        entry = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)),
+            "level": record.levelname,
+            "logger": record.name,
+            **payload,
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(json_logs: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        JsonFormatter() if json_logs else logging.Formatter("%(levelname)s %(name)s: %(message)s")
+    )
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    logging.getLogger("elastic_transport").setLevel(logging.WARNING)
+
+
+def gunicorn_options(host: str, port: int) -> dict[str, object]:
+    """Workers and threads from the cores: threads overlap Elasticsearch waits; the model is per worker."""
+    cores = os.cpu_count() or 1
+    return {
+        "bind": f"{host}:{port}",
+        "workers": max(2, cores),
+        "threads": 4,
+        "worker_class": "gthread",
+        "timeout": 30,  # a worker stuck longer than this is restarted
+        "graceful_timeout": 20,  # SIGHUP / SIGTERM let requests in flight finish
+        "keepalive": 5,
+        "backlog": 256,
+        "accesslog": None,  # the app writes structured access logs itself
+        "preload_app": False,  # the model is loaded once per worker, after the fork
+    }
+
+
+def run_gunicorn(host: str, port: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from service.app import create_app
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in gunicorn_options(host, port).items():
+                self.cfg.set(key, value)
+            self.cfg.set("post_worker_init", lambda worker: worker.wsgi.extensions["searcher"].warm_up())
+
+        def load(self) -> object:
+            return create_app()
+
+    Server().run()
+
+
+def main() -> None:
+    settings = load_settings()
+    parser = argparse.ArgumentParser(prog="python -m service", description=__doc__)
+    parser.add_argument("--host", default=settings.service.host)
+    parser.add_argument("--port", type=int, default=settings.service.port)
+    parser.add_argument("--production", action="store_true", help="gunicorn with workers and threads")
+    args = parser.parse_args()
+    configure_logging(settings.service.log_json)
+    if args.production:
+        run_gunicorn(args.host, args.port)
+        return
+    from service.app import create_app
+
+    app = create_app(settings)
+    app.extensions["searcher"].warm_up()
+    app.run(host=args.host, port=args.port, threaded=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""The JSON API blueprint: parse -> call the searcher -> shape. Errors are raised, never built here."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from service.errors import Forbidden, InvalidParameter, NotFound
+from service.metrics import CONTENT_TYPE
+from service.openapi import spec
+from service.params import parse_doc_id, parse_search, parse_similar, parse_suggest
+from service.search import Searcher
+
+bp = Blueprint("api", __name__)
+
+
+def _searcher() -> Searcher:
+    return current_app.extensions["searcher"]  # type: ignore[no-any-return]
+
+
+def _limits() -> Any:
+    return current_app.extensions["settings"].service
+
+
+def _json(result: dict[str, Any], status: int = 200) -> Response:
+    g.timing = result.get("timing")
+    response = jsonify(result)
+    response.status_code = status
+    return response
+
+
+@bp.get("/api/search")
+def search() -> Response:
+    params = parse_search(request.args, _limits())
+    g.mode = params.mode
+    return _json(_searcher().search(params))
+
+
+@bp.post("/api/similar")
+def similar() -> Response:
+    body = request.get_json(silent=True)
+    if body is None:
+        raise InvalidParameter("the request body must be JSON (Content-Type: application/json)")
+    params = parse_similar(body, _limits())
+    g.mode = "similar"
+    return _json(_searcher().similar(text=params.text, size=params.size, filters=params.filters))
+
+
+@bp.get("/api/documents/<doc_id>")
+def document(doc_id: str) -> Response:
+    found = _searcher().document(parse_doc_id(doc_id))
+    if found is None:
+        raise NotFound(f"no document with doc_id {doc_id}")
+    return _json({"ok": True, **found})
+
+
+@bp.get("/api/documents/<doc_id>/similar")
+def document_similar(doc_id: str) -> Response:
+    size = parse_search({"q": "x", "size": request.args.get("size")}, _limits()).size
+    g.mode = "similar"
+    try:
+        return _json(_searcher().similar(doc_id=parse_doc_id(doc_id), size=size))
+    except LookupError:
+        raise NotFound(f"no document with doc_id {doc_id}") from None
+
+
+@bp.delete("/api/documents/<doc_id>")
+def delete_document(doc_id: str) -> Response:
+    """Changes the index: off unless an admin token is configured, and then it needs that token."""
+    token = _limits().admin_token
+    if not token:
+        raise NotFound("endpoints that change the index are disabled (no admin token configured)")
+    sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(sent.encode(), token.encode()):
+        raise Forbidden("a valid admin token is required (Authorization: Bearer …)")
+    store = _searcher().store
+    live = store.live_index()
+    deleted = store.delete_documents(live, [parse_doc_id(doc_id)]) if live else 0
+    if not deleted:
+        raise NotFound(f"no document with doc_id {doc_id}")
+    return _json({"ok": True, "deleted": deleted})
+
+
+@bp.get("/api/suggest")
+def suggest() -> Response:
+    q = parse_suggest(request.args)
+    return _json({"ok": True, "q": q, "suggestions": _searcher().suggest(q)})
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    report = _searcher().health()
+    if report["documents"] is not None:
+        current_app.extensions["metrics"].documents.set(report["documents"])
+    return _json(report, 200 if report["ok"] else 503)
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(spec())
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    return Response(current_app.extensions["metrics"].render(), content_type=CONTENT_TYPE)

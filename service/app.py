@@ -1,0 +1,109 @@
+"""create_app(): wiring only (settings, store, model, analyzers, blueprints, request hooks)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, Response, current_app, g, request
+
+from analyzers.embed import Embedder, load_embedder
+from analyzers.segment import Segmenter
+from analyzers.synonyms import Synonyms
+from config.settings import Settings, load_settings
+from service import api, web
+from service.errors import RateLimited, register_error_handlers
+from service.limits import RateLimiter
+from service.metrics import Metrics
+from service.search import Searcher
+from store.search_store import SearchStore
+
+access_log = logging.getLogger("service.access")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+UNLIMITED_PATHS = ("/healthz", "/metrics", "/assets/", "/openapi.json")
+
+
+def create_app(
+    settings: Settings | None = None,
+    store: SearchStore | None = None,
+    embedder: Embedder | None = None,
+    segmenter: Segmenter | None = None,
+) -> Flask:
+    settings = settings or load_settings()
+    store = store or SearchStore(settings.es)
+    segmenter = segmenter or Segmenter(settings.analyzer)
+    model = settings.model
+    searcher = Searcher(
+        settings,
+        store,
+        (lambda: embedder) if embedder else (lambda: load_embedder(model)),
+        segmenter,
+        Synonyms(settings.analyzer.synonyms),
+    )
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.service.max_body_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions.update(
+        settings=settings,
+        store=store,
+        searcher=searcher,
+        metrics=Metrics(),
+        limiter=RateLimiter(settings.service.rate_limit_per_minute),
+    )
+    app.register_blueprint(api.bp)
+    app.register_blueprint(web.bp)
+    register_error_handlers(app)
+    app.before_request(_before)
+    app.after_request(_after)
+    return app
+
+
+def _before() -> None:
+    g.started = time.perf_counter()
+    sent = request.headers.get("X-Request-ID", "")
+    g.request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
+    if request.path.startswith(UNLIMITED_PATHS):
+        return
+    allowed, wait = current_app.extensions["limiter"].allow(request.remote_addr or "-")
+    if not allowed:
+        raise RateLimited(
+            "too many requests from this client; slow down", {"Retry-After": str(max(1, round(wait)))}
+        )
+
+
+def _after(response: Response) -> Response:
+    settings: Settings = current_app.extensions["settings"]
+    seconds = time.perf_counter() - g.get("started", time.perf_counter())
+    response.headers["X-Request-ID"] = g.get("request_id", "-")
+    timing = g.get("timing")
+    if timing:
+        response.headers["Server-Timing"] = (
+            f"embed;dur={timing['embed_ms']}, es;dur={timing['es_ms']}, total;dur={timing['total_ms']}"
+        )
+    if settings.service.cors_origins and request.path.startswith("/api/"):
+        origins = [o.strip() for o in settings.service.cors_origins.split(",")]
+        if request.headers.get("Origin") in origins:
+            response.headers["Access-Control-Allow-Origin"] = request.headers["Origin"]
+            response.headers["Vary"] = "Origin"
+    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+    mode = g.get("mode", "-")
+    current_app.extensions["metrics"].observe(endpoint, mode, response.status_code, seconds)
+    access_log.info(
+        json.dumps(
+            {
+                "request_id": g.get("request_id"),
+                "method": request.method,
+                "path": request.path,
+                "endpoint": endpoint,
+                "mode": mode,
+                "status": response.status_code,
+                "ms": round(seconds * 1000, 1),
+                "client": request.remote_addr,
+            },
+            ensure_ascii=False,
+        )
+    )
+    return response

@@ -1,0 +1,120 @@
+"""The one JSON error shape of the API, and the handlers that produce it (nothing else builds error JSON)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from store.errors import IndexNotFound, ModelMismatch, StoreError, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, a stable snake_case code and a message for people."""
+
+    status = 500
+    code = "internal"
+
+    def __init__(self, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.headers = headers or {}
+
+
+class InvalidParameter(ApiError):
+    status, code = 400, "invalid_parameter"
+
+
+class NotFound(ApiError):
+    status, code = 404, "not_found"
+
+
+class PayloadTooLarge(ApiError):
+    status, code = 413, "payload_too_large"
+
+
+class RateLimited(ApiError):
+    status, code = 429, "rate_limited"
+
+
+class Forbidden(ApiError):
+    status, code = 403, "forbidden"
+
+
+class Unavailable(ApiError):
+    status, code = 503, "unavailable"
+
+
+def error_body(status: int, code: str, message: str) -> dict[str, Any]:
+    return {"ok": False, "status": status, "error": code, "message": message}
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    response = jsonify(error_body(status, code, message))
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def _is_api_request() -> bool:
+    """Pages render their own HTML errors; everything else answers in the JSON shape."""
+    path = request.path
+    return not (path == "/" or path.startswith(("/search", "/documents/", "/similar", "/assets/")))
+
+
+def _http_code(exc: HTTPException) -> str:
+    names = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 400: "bad_request"}
+    return names.get(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"))
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError) -> Response:
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response | HTTPException:
+        if not _is_api_request():
+            return exc
+        allowed = getattr(exc, "valid_methods", None)
+        headers = {"Allow": ", ".join(allowed)} if allowed else {}
+        return error_response(exc.code or 500, _http_code(exc), exc.description or exc.name, headers)
+
+    @app.errorhandler(StoreUnavailable)
+    def _unavailable(exc: StoreUnavailable) -> Response:
+        log.warning("elasticsearch unavailable: %s", exc)
+        return error_response(
+            503,
+            "unavailable",
+            "the search backend is unavailable; try again shortly",
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    @app.errorhandler(IndexNotFound)
+    def _no_index(exc: IndexNotFound) -> Response:
+        return error_response(
+            503,
+            "index_missing",
+            "no documents are indexed yet (run `make index`)",
+            {"Retry-After": str(RETRY_AFTER_SECONDS * 6)},
+        )
+
+    @app.errorhandler(ModelMismatch)
+    def _model_mismatch(exc: ModelMismatch) -> Response:
+        return error_response(503, "model_mismatch", str(exc), {"Retry-After": "60"})
+
+    @app.errorhandler(StoreError)
+    def _store_error(exc: StoreError) -> Response:
+        log.error("elasticsearch refused a request: %s", exc)
+        return error_response(502, "backend_error", "the search backend refused the request")
+
+    @app.errorhandler(Exception)
+    def _internal(exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "internal", "internal error; it has been logged")

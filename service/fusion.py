@@ -1,0 +1,109 @@
+"""Fusing keyword (BM25) and semantic (cosine) results per document: pure functions, unit-tested.
+
+Plain reciprocal-rank fusion (Cormack et al., 2009) treats rank 1 of either side alike, which lets the
+semantic side bury exact 文号 and exact-keyword matches. We fuse normalised scores instead:
+BM25 divided by the query's best BM25 score (so 1.0 = the best keyword match), cosine similarity
+min-max scaled over the semantic candidates (m3e cosines of unrelated Chinese texts sit around
+0.6-0.8, so raw cosines would flatten the scale), then a weighted sum whose weights depend on what the
+query looks like. An exact 文号 match always ranks first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+# Short keyword queries (the portal box): exact words matter most.
+KEYWORD_WEIGHTS = (0.65, 0.35)
+# Questions in everyday words: meaning matters more than the exact words.
+QUESTION_WEIGHTS = (0.35, 0.65)
+QUESTION_MARKERS = (
+    "吗",
+    "呢",
+    "？",
+    "?",
+    "如何",
+    "怎么",
+    "怎样",
+    "什么",
+    "哪些",
+    "哪个",
+    "哪里",
+    "多少",
+    "是否",
+    "能否",
+    "有没有",
+    "谁",
+)
+QUESTION_MIN_CHARS = 12  # long inputs read as sentences rather than keyword lists
+
+
+@dataclass
+class Candidate:
+    """One document gathered from either side, with its best passages and their scores."""
+
+    doc_id: str
+    source: dict[str, object]
+    keyword: float = 0.0  # the document's best passage BM25 score, raw
+    semantic: float = 0.0  # the document's best passage cosine score, raw
+    passages: dict[str, PassageScore] = field(default_factory=dict)
+    score: float = 0.0
+
+
+@dataclass
+class PassageScore:
+    passage_id: str
+    source: dict[str, object]
+    keyword: float = 0.0
+    semantic: float = 0.0
+    highlight: str | None = None  # ES highlight of text_seg, with marker characters
+    score: float = 0.0
+
+
+def is_question(q: str) -> bool:
+    return len(q) >= QUESTION_MIN_CHARS or any(m in q for m in QUESTION_MARKERS)
+
+
+def weights_for(q: str, mode: str) -> tuple[float, float]:
+    if mode == "keyword":
+        return (1.0, 0.0)
+    if mode == "semantic":
+        return (0.0, 1.0)
+    return QUESTION_WEIGHTS if is_question(q) else KEYWORD_WEIGHTS
+
+
+def _normalisers(candidates: Iterable[Candidate]) -> tuple[float, float, float]:
+    items = list(candidates)
+    kw_max = max((c.keyword for c in items), default=0.0)
+    sems = [c.semantic for c in items if c.semantic > 0]
+    return kw_max, min(sems, default=0.0), max(sems, default=0.0)
+
+
+def _scaled(kw: float, sem: float, norms: tuple[float, float, float], w: tuple[float, float]) -> float:
+    kw_max, sem_min, sem_max = norms
+    kw_n = kw / kw_max if kw_max > 0 else 0.0
+    sem_n = (
+        (sem - sem_min) / (sem_max - sem_min) if sem > 0 and sem_max > sem_min else (1.0 if sem > 0 else 0.0)
+    )
+    return w[0] * kw_n + w[1] * sem_n
+
+
+def fuse(
+    candidates: list[Candidate], weights: tuple[float, float], exact_doc_number: str | None
+) -> list[Candidate]:
+    """Score documents and their passages; best first. The exact 文号 match, if any, leads."""
+    norms = _normalisers(candidates)
+    for c in candidates:
+        c.score = _scaled(c.keyword, c.semantic, norms, weights)
+        for p in c.passages.values():
+            p.score = _scaled(p.keyword, p.semantic, norms, weights)
+    ranked = sorted(candidates, key=lambda c: (-c.score, c.doc_id))
+    if exact_doc_number:
+        exact = [c for c in ranked if c.source.get("doc_number") == exact_doc_number]
+        ranked = exact + [c for c in ranked if c not in exact]
+    return ranked
+
+
+def best_passages(candidate: Candidate, n: int = 3) -> list[PassageScore]:
+    """The document's best passages, the one that best answers the query first."""
+    return sorted(candidate.passages.values(), key=lambda p: (-p.score, p.passage_id))[:n]

@@ -1,0 +1,225 @@
+"""The OpenAPI 3 description of the JSON API, served at /openapi.json (the contract scripts rely on)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_FILTERS = [
+    {
+        "name": "issuer",
+        "in": "query",
+        "schema": {"type": "string", "maxLength": 128},
+        "description": "issuing body",
+    },
+    {
+        "name": "kind",
+        "in": "query",
+        "schema": {"type": "string", "maxLength": 128},
+        "description": "通知, 办法, …",
+    },
+    {
+        "name": "doc_number",
+        "in": "query",
+        "schema": {"type": "string", "maxLength": 128},
+        "description": "canonical 文号",
+    },
+    {"name": "date_from", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}(-\d{2}-\d{2})?$"}},
+    {"name": "date_to", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}(-\d{2}-\d{2})?$"}},
+]
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _response(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    names = {
+        400: "invalid parameter",
+        403: "forbidden",
+        404: "not found",
+        405: "method not allowed",
+        413: "payload too large",
+        429: "rate limited",
+        503: "Elasticsearch unavailable (Retry-After)",
+    }
+    return {str(c): _response(_ERROR, names[c]) for c in codes}
+
+
+_SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["ok", "status", "error", "message"],
+        "properties": {
+            "ok": {"const": False},
+            "status": {"type": "integer"},
+            "error": {"type": "string"},
+            "message": {"type": "string"},
+        },
+    },
+    "Passage": {
+        "type": "object",
+        "required": ["passage_id", "text", "highlight", "heading"],
+        "properties": {
+            "passage_id": {"type": "string"},
+            "text": {"type": "string"},
+            "highlight": {
+                "type": "string",
+                "description": "text, HTML-escaped, with <em> around matched words",
+            },
+            "heading": {"type": "string"},
+        },
+    },
+    "Match": {
+        "type": "object",
+        "properties": {
+            "draft_segment": {"type": "string"},
+            "draft_start": {"type": "integer"},
+            "draft_end": {"type": "integer"},
+            "passage_id": {"type": "string"},
+            "passage_text": {"type": "string"},
+            "heading": {"type": "string"},
+            "similarity": {"type": "number"},
+        },
+    },
+    "Hit": {
+        "type": "object",
+        "required": ["doc_id", "title", "score", "url", "passages"],
+        "properties": {
+            "doc_id": {"type": "string"},
+            "title": {"type": "string"},
+            "doc_number": {"type": ["string", "null"]},
+            "issuer": {"type": ["string", "null"]},
+            "date": {"type": ["string", "null"]},
+            "kind": {"type": ["string", "null"]},
+            "score": {"type": "number"},
+            "url": {"type": "string"},
+            "passages": {"type": "array", "items": {"$ref": "#/components/schemas/Passage"}},
+            "matches": {"type": "array", "items": {"$ref": "#/components/schemas/Match"}},
+        },
+    },
+    "Bucket": {"type": "object", "properties": {"value": {}, "count": {"type": "integer"}}},
+    "Results": {
+        "type": "object",
+        "required": ["ok", "query", "total", "took_ms", "hits"],
+        "properties": {
+            "ok": {"const": True},
+            "query": {"type": "object"},
+            "total": {"type": "integer"},
+            "took_ms": {"type": "integer"},
+            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "facets": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"$ref": "#/components/schemas/Bucket"}},
+            },
+            "timing": {"type": "object"},
+        },
+    },
+}
+
+
+def spec() -> dict[str, Any]:
+    q = {
+        "name": "q",
+        "in": "query",
+        "required": True,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 256},
+    }
+    doc_id = {
+        "name": "doc_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"},
+    }
+    size = {
+        "name": "size",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10},
+    }
+    results = _response({"$ref": "#/components/schemas/Results"})
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "政务文档检索 API", "version": "1"},
+        "paths": {
+            "/api/search": {
+                "get": {
+                    "summary": "Search documents",
+                    "parameters": [
+                        q,
+                        {
+                            "name": "mode",
+                            "in": "query",
+                            "schema": {"enum": ["hybrid", "keyword", "semantic"]},
+                        },
+                        size,
+                        {
+                            "name": "page",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 50},
+                        },
+                        {"name": "sort", "in": "query", "schema": {"enum": ["relevance", "date"]}},
+                        *_FILTERS,
+                    ],
+                    "responses": {"200": results, **_errors(400, 429, 503)},
+                }
+            },
+            "/api/similar": {
+                "post": {
+                    "summary": "Precedents for a draft",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["text"],
+                                    "properties": {
+                                        "text": {"type": "string", "minLength": 1, "maxLength": 20000},
+                                        "size": {"type": "integer", "minimum": 1, "maximum": 50},
+                                        **{f["name"]: f["schema"] for f in _FILTERS},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"200": results, **_errors(400, 413, 429, 503)},
+                }
+            },
+            "/api/documents/{doc_id}": {
+                "get": {
+                    "summary": "A whole document",
+                    "parameters": [doc_id],
+                    "responses": {"200": _response({"type": "object"}), **_errors(400, 404, 503)},
+                },
+                "delete": {
+                    "summary": "Delete a document (admin token; off by default)",
+                    "parameters": [doc_id],
+                    "responses": {"200": _response({"type": "object"}), **_errors(400, 403, 404, 503)},
+                },
+            },
+            "/api/documents/{doc_id}/similar": {
+                "get": {
+                    "summary": "More like this document",
+                    "parameters": [doc_id, size],
+                    "responses": {"200": results, **_errors(400, 404, 503)},
+                }
+            },
+            "/api/suggest": {
+                "get": {
+                    "summary": "Completions for the search box",
+                    "parameters": [{**q, "schema": {"type": "string", "minLength": 1, "maxLength": 64}}],
+                    "responses": {"200": _response({"type": "object"}), **_errors(400, 429, 503)},
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Health",
+                    "responses": {
+                        "200": _response({"type": "object"}),
+                        "503": _response({"type": "object"}, "degraded"),
+                    },
+                }
+            },
+        },
+        "components": {"schemas": _SCHEMAS},
+    }

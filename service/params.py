@@ -1,0 +1,147 @@
+"""Request arguments -> typed, bounded parameters; every bad value raises InvalidParameter naming it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from config.settings import ServiceSettings
+from service.errors import InvalidParameter, PayloadTooLarge
+from store.queries import Filters
+
+MODES = ("hybrid", "keyword", "semantic")
+SORTS = ("relevance", "date")
+_DATE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
+_DOC_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+FILTER_NAMES = ("issuer", "kind", "doc_number", "date_from", "date_to")
+SUGGEST_MAX_CHARS = 64
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str
+    mode: str = "hybrid"
+    size: int = 10
+    page: int = 1
+    sort: str = "relevance"
+    filters: Filters = field(default_factory=Filters)
+
+    def as_dict(self) -> dict[str, Any]:
+        active = {k: getattr(self.filters, k) for k in FILTER_NAMES if getattr(self.filters, k)}
+        return {
+            "q": self.q,
+            "mode": self.mode,
+            "size": self.size,
+            "page": self.page,
+            "sort": self.sort,
+            "filters": active,
+        }
+
+
+@dataclass(frozen=True)
+class SimilarParams:
+    text: str
+    size: int = 10
+    filters: Filters = field(default_factory=Filters)
+
+
+def _int(args: Mapping[str, Any], name: str, default: int, low: int, high: int) -> int:
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise InvalidParameter(f"{name} must be an integer from {low} to {high}") from None
+    if not low <= value <= high:
+        raise InvalidParameter(f"{name} must be an integer from {low} to {high}")
+    return value
+
+
+def _choice(args: Mapping[str, Any], name: str, choices: tuple[str, ...]) -> str:
+    value = str(args.get(name) or choices[0])
+    if value not in choices:
+        raise InvalidParameter(f"{name} must be one of: {', '.join(choices)}")
+    return value
+
+
+def _date(args: Mapping[str, Any], name: str, end: bool) -> str | None:
+    raw = str(args.get(name) or "").strip()
+    if not raw:
+        return None
+    if not _DATE.match(raw):
+        raise InvalidParameter(f"{name} must be YYYY or YYYY-MM-DD")
+    if len(raw) == 4:
+        return f"{raw}-12-31" if end else f"{raw}-01-01"
+    try:
+        dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidParameter(f"{name} is not a valid date: {raw}") from None
+    return raw
+
+
+def _text_filter(args: Mapping[str, Any], name: str) -> str | None:
+    value = str(args.get(name) or "").strip()
+    if len(value) > 128:
+        raise InvalidParameter(f"{name} must be at most 128 characters")
+    return value or None
+
+
+def parse_filters(args: Mapping[str, Any]) -> Filters:
+    filters = Filters(
+        issuer=_text_filter(args, "issuer"),
+        kind=_text_filter(args, "kind"),
+        doc_number=_text_filter(args, "doc_number"),
+        date_from=_date(args, "date_from", end=False),
+        date_to=_date(args, "date_to", end=True),
+    )
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise InvalidParameter("date_from must not be after date_to")
+    return filters
+
+
+def parse_search(args: Mapping[str, Any], limits: ServiceSettings, require_q: bool = True) -> SearchParams:
+    q = str(args.get("q") or "").strip()
+    if require_q and not q:
+        raise InvalidParameter("q is required (1 to 256 characters)")
+    if len(q) > limits.max_query_chars:
+        raise InvalidParameter(f"q must be at most {limits.max_query_chars} characters")
+    return SearchParams(
+        q=q,
+        mode=_choice(args, "mode", MODES),
+        size=_int(args, "size", 10, 1, limits.max_size),
+        page=_int(args, "page", 1, 1, limits.max_page),
+        sort=_choice(args, "sort", SORTS),
+        filters=parse_filters(args),
+    )
+
+
+def parse_similar(body: Any, limits: ServiceSettings) -> SimilarParams:
+    if not isinstance(body, dict):
+        raise InvalidParameter("the request body must be a JSON object with a text field")
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidParameter("text is required: the draft to find precedents for")
+    if len(text) > limits.max_draft_chars:
+        raise PayloadTooLarge(f"text must be at most {limits.max_draft_chars} characters")
+    return SimilarParams(
+        text=text, size=_int(body, "size", 10, 1, limits.max_size), filters=parse_filters(body)
+    )
+
+
+def parse_doc_id(doc_id: str) -> str:
+    if not _DOC_ID.match(doc_id):
+        raise InvalidParameter("doc_id must be 1 to 64 letters, digits, '-' or '_'")
+    return doc_id
+
+
+def parse_suggest(args: Mapping[str, Any]) -> str:
+    q = str(args.get("q") or "").strip()
+    if not q:
+        raise InvalidParameter("q is required for suggestions")
+    if len(q) > SUGGEST_MAX_CHARS:
+        raise InvalidParameter(f"q must be at most {SUGGEST_MAX_CHARS} characters")
+    return q

@@ -1,0 +1,158 @@
+"""Precedent search: which stored documents resemble a draft, and which parts correspond.
+
+The draft is cut into segments (sentences merged to ~60-300 characters), embedded in one batch and
+searched by kNN per segment in one msearch. A document's score is the mean over draft segments of its
+best passage similarity (how much of the draft it covers), plus a small keyword component from the
+draft's most frequent terms, so shared names and terms count too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from analyzers.embed import Embedder
+from analyzers.segment import Segmenter
+from service.fusion import Candidate, PassageScore
+from store import queries
+from store.queries import Filters
+from store.records import Hit
+
+SEGMENT_MIN_CHARS = 60
+SEGMENT_MAX_CHARS = 300
+MAX_SEGMENTS = 48  # a 20,000-character draft is sampled evenly down to this many segments
+KNN_PER_SEGMENT = 20
+KEYWORD_WEIGHT = 0.2
+MATCHES_PER_DOCUMENT = 12
+_SENTENCE_END = re.compile(r"(?<=[。！？；;!?\n])")
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    start: int
+    end: int
+
+
+def cut_draft(text: str) -> list[Segment]:
+    """Sentences merged into segments of roughly SEGMENT_MIN..MAX characters, with their offsets."""
+    segments: list[Segment] = []
+    start = cursor = 0
+    for piece in _SENTENCE_END.split(text):
+        cursor += len(piece)
+        if cursor - start >= SEGMENT_MIN_CHARS or (cursor - start >= SEGMENT_MAX_CHARS):
+            segments.extend(_span(text, start, cursor))
+            start = cursor
+    if text[start:].strip():
+        segments.extend(_span(text, start, len(text)))
+    if len(segments) > MAX_SEGMENTS:
+        step = len(segments) / MAX_SEGMENTS
+        segments = [segments[int(i * step)] for i in range(MAX_SEGMENTS)]
+    return segments
+
+
+def _span(text: str, start: int, end: int) -> list[Segment]:
+    """One segment (long runs without punctuation are cut at SEGMENT_MAX_CHARS), whitespace trimmed."""
+    out = []
+    for s in range(start, end, SEGMENT_MAX_CHARS):
+        e = min(end, s + SEGMENT_MAX_CHARS)
+        chunk = text[s:e]
+        lead = len(chunk) - len(chunk.lstrip())
+        if chunk.strip():
+            out.append(Segment(chunk.strip(), s + lead, s + lead + len(chunk.strip())))
+    return out
+
+
+def top_terms(text: str, segmenter: Segmenter, n: int = 30) -> list[str]:
+    """The draft's most frequent content words (two characters or more)."""
+    counts = Counter(t for t in segmenter.query_tokens(text) if len(t) >= 2)
+    return [t for t, _ in counts.most_common(n)]
+
+
+def bodies(segments: list[Segment], vectors: Any, terms: list[str], filters: Filters) -> list[dict[str, Any]]:
+    knn = [
+        {
+            "knn": queries.knn_clause([float(x) for x in v], filters, KNN_PER_SEGMENT, KNN_PER_SEGMENT * 4),
+            "size": KNN_PER_SEGMENT,
+            "_source": queries.PASSAGE_FIELDS,
+        }
+        for v in vectors
+    ]
+    keyword = {
+        "query": {
+            "bool": {
+                "filter": queries.filter_clauses(filters)
+                + (
+                    [{"bool": {"must_not": {"terms": {"doc_id": list(filters.exclude_doc_ids)}}}}]
+                    if filters.exclude_doc_ids
+                    else []
+                ),
+                "must": [{"match": {"text_seg": {"query": " ".join(terms), "minimum_should_match": "20%"}}}],
+            }
+        },
+        "collapse": {"field": "doc_id"},
+        "size": 50,
+        "_source": ["doc_id"],
+    }
+    return knn + ([keyword] if terms else [])
+
+
+def rank(segments: list[Segment], knn_results: list[list[Hit]], keyword_hits: list[Hit]) -> list[Candidate]:
+    """Documents by draft coverage; each candidate's passages carry the matched pairs (see matches())."""
+    best: dict[str, dict[int, Hit]] = defaultdict(dict)  # doc_id -> segment index -> best passage hit
+    for i, hits in enumerate(knn_results):
+        for h in hits:
+            current = best[h.doc_id].get(i)
+            if current is None or h.score > current.score:
+                best[h.doc_id][i] = h
+    kw_max = max((h.score for h in keyword_hits), default=0.0)
+    kw = {h.doc_id: h.score / kw_max for h in keyword_hits} if kw_max else {}
+    candidates = []
+    for doc_id, per_segment in best.items():
+        coverage = sum(_cosine(h.score) for h in per_segment.values()) / max(1, len(segments))
+        c = Candidate(
+            doc_id, next(iter(per_segment.values())).source, semantic=coverage, keyword=kw.get(doc_id, 0.0)
+        )
+        c.score = (1 - KEYWORD_WEIGHT) * coverage + KEYWORD_WEIGHT * c.keyword
+        for h in sorted(per_segment.values(), key=lambda h: -h.score):
+            pid = h.source.get("passage_id", h.id)
+            if pid not in c.passages:
+                c.passages[str(pid)] = PassageScore(str(pid), h.source, semantic=h.score, score=h.score)
+        candidates.append(c)
+    return sorted(candidates, key=lambda c: (-c.score, c.doc_id))
+
+
+def matches(
+    candidate: Candidate, segments: list[Segment], knn_results: list[list[Hit]]
+) -> list[dict[str, Any]]:
+    """Pairs of a draft segment and the passage of this document it resembles most, best first."""
+    pairs = []
+    for i, hits in enumerate(knn_results):
+        own = [h for h in hits if h.doc_id == candidate.doc_id]
+        if own:
+            h = max(own, key=lambda h: h.score)
+            s = segments[i]
+            pairs.append(
+                {
+                    "draft_segment": s.text,
+                    "draft_start": s.start,
+                    "draft_end": s.end,
+                    "passage_id": h.source.get("passage_id", h.id),
+                    "passage_text": h.source.get("text", ""),
+                    "heading": h.source.get("heading") or "",
+                    "similarity": round(_cosine(h.score), 4),
+                }
+            )
+    pairs.sort(key=lambda m: -float(m["similarity"]))
+    return pairs[:MATCHES_PER_DOCUMENT]
+
+
+def _cosine(es_score: float) -> float:
+    """Elasticsearch reports cosine similarity as (1 + cos) / 2."""
+    return 2 * es_score - 1
+
+
+def embed_segments(embedder: Embedder, segments: list[Segment]) -> Any:
+    return embedder.embed_passages([s.text for s in segments])
