@@ -12,6 +12,7 @@ import numpy as np
 from analyzers.docnum import doc_number_parts
 from analyzers.document import Document, Passage
 from analyzers.segment import Segmenter
+from analyzers.textnorm import fold
 from store.mapping import SCHEMA_VERSION
 from store.records import DocumentMeta, DocumentRecord, PassageRecord
 
@@ -21,6 +22,7 @@ def document_meta(doc: Document, segmenter: Segmenter) -> DocumentMeta:
         doc_id=doc.doc_id,
         title=doc.title,
         title_seg=segmenter.seg_field(doc.title),
+        title_cjk=fold(doc.title),
         doc_number=doc.doc_number,
         doc_number_parts=tuple(doc_number_parts(doc.doc_number)) if doc.doc_number else (),
         issuer=doc.issuer,
@@ -65,12 +67,14 @@ class SegmentedPassage:
 
     passage: Passage
     text_seg: str
+    text_cjk: str
     heading_seg: str
 
 
 def segment_passages(passages: Sequence[Passage], segmenter: Segmenter) -> list[SegmentedPassage]:
     return [
-        SegmentedPassage(p, segmenter.seg_field(p.text), segmenter.seg_field(p.heading)) for p in passages
+        SegmentedPassage(p, segmenter.seg_field(p.text), fold(p.text), segmenter.seg_field(p.heading))
+        for p in passages
     ]
 
 
@@ -84,6 +88,7 @@ def passage_records(
             ordinal=sp.passage.ordinal,
             text=sp.passage.text,
             text_seg=sp.text_seg,
+            text_cjk=sp.text_cjk,
             heading=sp.passage.heading,
             heading_seg=sp.heading_seg,
             start=sp.passage.start,
@@ -94,5 +99,11 @@ def passage_records(
     ]
 
 
-def document_record(meta: DocumentMeta, doc: Document, digest: str, passage_count: int) -> DocumentRecord:
-    return DocumentRecord(meta=meta, text=doc.text, content_hash=digest, passage_count=passage_count)
+def document_record(meta: DocumentMeta, doc: Document, digest: str, vectors: np.ndarray) -> DocumentRecord:
+    """The whole document, with the normalised mean of its passage vectors."""
+    mean = vectors.mean(axis=0) if len(vectors) else None
+    norm = float(np.linalg.norm(mean)) if mean is not None else 0.0
+    vector = tuple((mean / norm).tolist()) if mean is not None and norm > 0 else ()
+    return DocumentRecord(
+        meta=meta, text=doc.text, content_hash=digest, passage_count=len(vectors), vector=vector
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from store.errors import IndexNotFound, ModelMismatch, StoreError, StoreUnavailable
@@ -73,6 +73,13 @@ def _http_code(exc: HTTPException) -> str:
     return names.get(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"))
 
 
+def _count_backend_error(kind: str) -> None:
+    """Feeds the Prometheus counter of Elasticsearch failures (alerts watch it, not the logs)."""
+    metrics = current_app.extensions.get("metrics")
+    if metrics is not None:
+        metrics.es_errors.labels(kind).inc()
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
@@ -89,6 +96,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(StoreUnavailable)
     def _unavailable(exc: StoreUnavailable) -> Response:
         log.warning("elasticsearch unavailable: %s", exc)
+        _count_backend_error("unavailable")
         return error_response(
             503,
             "unavailable",
@@ -98,6 +106,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(IndexNotFound)
     def _no_index(exc: IndexNotFound) -> Response:
+        _count_backend_error("index_missing")
         return error_response(
             503,
             "index_missing",
@@ -112,6 +121,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(StoreError)
     def _store_error(exc: StoreError) -> Response:
         log.error("elasticsearch refused a request: %s", exc)
+        _count_backend_error("refused")
         return error_response(502, "backend_error", "the search backend refused the request")
 
     @app.errorhandler(Exception)

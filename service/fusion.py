@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 # Short keyword queries (the portal box): exact words matter most.
-KEYWORD_WEIGHTS = (0.65, 0.35)
+KEYWORD_WEIGHTS = (0.5, 0.5)
 # Questions in everyday words: meaning matters more than the exact words.
 QUESTION_WEIGHTS = (0.35, 0.65)
 QUESTION_MARKERS = (
@@ -36,6 +36,14 @@ QUESTION_MARKERS = (
     "谁",
 )
 QUESTION_MIN_CHARS = 12  # long inputs read as sentences rather than keyword lists
+# sort=date lists matching documents newest first. kNN returns neighbours for any query, so a document
+# only the semantic side found must score at least this share of the best one to count as matching;
+# otherwise weak neighbours would head the list just for being recent.
+DATE_SORT_MIN_SHARE = 0.5
+# Which passage of a document answers best: m3e rates passages on the same topic alike, while the answer
+# usually repeats the question's own words, so a passage's share of the query's words (from its
+# highlight) counts most, and the fused score breaks ties.
+COVERAGE_WEIGHT = 0.7
 
 
 @dataclass
@@ -58,6 +66,7 @@ class PassageScore:
     semantic: float = 0.0
     highlight: str | None = None  # ES highlight of text_seg, with marker characters
     score: float = 0.0
+    coverage: float = 0.0  # share of the query's words found in the passage
 
 
 def is_question(q: str) -> bool:
@@ -96,7 +105,8 @@ def fuse(
     for c in candidates:
         c.score = _scaled(c.keyword, c.semantic, norms, weights)
         for p in c.passages.values():
-            p.score = _scaled(p.keyword, p.semantic, norms, weights)
+            fused = _scaled(p.keyword, p.semantic, norms, weights)
+            p.score = COVERAGE_WEIGHT * p.coverage + (1 - COVERAGE_WEIGHT) * fused if all(weights) else fused
     ranked = sorted(candidates, key=lambda c: (-c.score, c.doc_id))
     if exact_doc_number:
         exact = [c for c in ranked if c.source.get("doc_number") == exact_doc_number]
@@ -104,6 +114,24 @@ def fuse(
     return ranked
 
 
+def coverage(highlight: str | None, tokens: list[str], pre: str, post: str) -> float:
+    """Share of the query's tokens (weighted by length: long words say more) marked in a highlight."""
+    if not highlight or not tokens:
+        return 0.0
+    marked = {part.split(post, 1)[0] for part in highlight.split(pre)[1:]}
+    total = sum(len(t) for t in set(tokens))
+    return sum(len(t) for t in set(tokens) if t in marked) / total if total else 0.0
+
+
 def best_passages(candidate: Candidate, n: int = 3) -> list[PassageScore]:
     """The document's best passages, the one that best answers the query first."""
     return sorted(candidate.passages.values(), key=lambda p: (-p.score, p.passage_id))[:n]
+
+
+def by_date(ranked: list[Candidate], min_share: float = DATE_SORT_MIN_SHARE) -> list[Candidate]:
+    """Matching documents newest first (undated last): keyword matches and strong semantic ones."""
+    top = max((c.score for c in ranked), default=0.0)
+    kept = [c for c in ranked if c.keyword > 0 or c.score >= min_share * top]
+    dated = [c for c in kept if c.source.get("date")]
+    undated = [c for c in kept if not c.source.get("date")]
+    return sorted(dated, key=lambda c: str(c.source["date"]), reverse=True) + undated

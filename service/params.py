@@ -133,7 +133,7 @@ def parse_similar(body: Any, limits: ServiceSettings) -> SimilarParams:
 
 
 def parse_doc_id(doc_id: str) -> str:
-    if not _DOC_ID.match(doc_id):
+    if not _DOC_ID.fullmatch(doc_id):  # match() would accept a trailing newline ($)
         raise InvalidParameter("doc_id must be 1 to 64 letters, digits, '-' or '_'")
     return doc_id
 

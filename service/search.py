@@ -15,6 +15,7 @@ from analyzers.docnum import find_doc_numbers, looks_like_doc_number_query
 from analyzers.embed import Embedder
 from analyzers.segment import Segmenter
 from analyzers.synonyms import Synonyms
+from analyzers.textnorm import fold
 from config.settings import Settings
 from service import documents, fusion
 from service import similar as sim
@@ -30,6 +31,10 @@ from store.search_store import SearchStore
 PASSAGES_PER_DOC = 3
 MIN_PASSAGES = 40
 MAX_PASSAGES = 1000
+MIN_KNN = 300
+DOCUMENT_FIELDS = ["doc_id", "title", "doc_number", "issuer", "date", "kind"]
+ANSWER_PASSAGES = 30
+MAX_KNN = 2000
 
 
 @dataclass
@@ -159,10 +164,11 @@ class Searcher:
         """BM25 passages with highlights and document facets (grouping happens here, not in ES:
         collapse with inner hits runs one extra search per document)."""
         return {
-            "query": queries.keyword_query(u.groups, p.filters, u.doc_numbers),
+            "query": queries.keyword_query(u.groups, p.filters, u.doc_numbers, fold(p.q)),
             "size": n_passages,
             "_source": queries.PASSAGE_FIELDS,
-            "highlight": queries.highlight(["text_seg"]),
+            # The same words highlighted on both sides, so passages compare alike (fusion.coverage).
+            "highlight": queries.highlight(["text_seg"], u.terms),
             "aggs": queries.facet_aggs(),
             "track_total_hits": False,
         }
@@ -184,26 +190,79 @@ class Searcher:
         """Semantic or hybrid: both sides in one msearch, fused per document."""
         n = self._window(p)
         vector = self._embed_query(p.q, timing)
+        # Collapsed by document: one long document's passages would otherwise fill every kNN slot
+        # (k=200 passages held only 4 documents for 妇女儿童发展), so ask for many passages and keep
+        # each document's best one; the keyword side brings more passages per document.
+        k = min(MAX_KNN, max(MIN_KNN, n * 8))
         knn_body = {
-            "knn": queries.knn_clause(vector, p.filters, n, n * 2),
+            "knn": queries.knn_clause(vector, p.filters, k, k * 2),
             "size": n,
+            "collapse": {"field": "doc_id"},
             "_source": queries.PASSAGE_FIELDS,
             "aggs": queries.facet_aggs(),
+            "highlight": queries.highlight(["text_seg"], u.terms),
         }
-        bodies = [knn_body] + ([self._keyword_body(p, u, n)] if p.mode == "hybrid" else [])
+        # The best passages regardless of document: where the answer to a question usually is.
+        passages_body = {
+            "knn": queries.knn_clause(vector, p.filters, ANSWER_PASSAGES, ANSWER_PASSAGES * 4),
+            "size": ANSWER_PASSAGES,
+            "_source": queries.PASSAGE_FIELDS,
+            "highlight": queries.highlight(["text_seg"], u.terms),
+        }
+        # Whole documents by their mean vector: a long document cannot crowd others out here.
+        documents_body = {
+            "knn": queries.knn_clause(vector, p.filters, n, n * 4, record_type="document"),
+            "size": n,
+            "_source": DOCUMENT_FIELDS,
+        }
+        bodies = [knn_body, passages_body, documents_body]
+        bodies += [self._keyword_body(p, u, n)] if p.mode == "hybrid" else []
         results = self._timed(timing, bodies)
         candidates = _group(results[0].hits, keyword=False)
+        _add_passages(candidates, results[1].hits)
+        _add_documents(candidates, results[2].hits)
         total = len(candidates)
         if p.mode == "hybrid":
-            _merge(candidates, _group(results[1].hits, keyword=True))
-            total = max(total, int(results[1].aggregations.get("doc_count", {}).get("value", 0)))
+            _merge(candidates, _group(results[3].hits, keyword=True))
+            total = max(total, int(results[3].aggregations.get("doc_count", {}).get("value", 0)))
+        for c in candidates.values():
+            # Words of the title tell nothing about which passage answers: every passage is "about" it.
+            title = fold(str(c.source.get("title", "")))
+            telling = [t for t in u.tokens if t not in title] or u.tokens
+            for passage in c.passages.values():
+                passage.coverage = fusion.coverage(
+                    passage.highlight, telling, queries.HL_PRE, queries.HL_POST
+                )
         ranked = fusion.fuse(list(candidates.values()), fusion.weights_for(p.q, p.mode), u.doc_number)
         ranked = _sorted(ranked, p.sort)
         offset = (p.page - 1) * p.size
         facets = (
             facets_json(results[0].aggregations) if p.mode == "semantic" else facets_from_candidates(ranked)
         )
-        return self._shape(ranked[offset : offset + p.size], total, None, u, timing, facets)
+        page = ranked[offset : offset + p.size]
+        self._fill_passages(page, vector, u, timing)
+        return self._shape(page, total, None, u, timing, facets)
+
+    def _fill_passages(
+        self, page: list[Candidate], vector: list[float], u: Understood, timing: Timing
+    ) -> None:
+        """Documents found only by their mean vector still show their best passages."""
+        bare = [c for c in page if not c.passages]
+        if not bare:
+            return
+        filters = queries.Filters()
+        body = {
+            "knn": {
+                **queries.knn_clause(vector, filters, len(bare) * 3, len(bare) * 30),
+                "filter": [queries.PASSAGE, {"terms": {"doc_id": [c.doc_id for c in bare]}}],
+            },
+            "size": len(bare) * 3,
+            "_source": queries.PASSAGE_FIELDS,
+            "highlight": queries.highlight(["text_seg"], u.terms),
+        }
+        (result,) = self._timed(timing, [body])
+        by_id = {c.doc_id: c for c in bare}
+        _add_passages(by_id, result.hits)
 
     def _browse(self, p: SearchParams, timing: Timing) -> dict[str, Any]:
         """No query text, only filters: the newest documents first."""
@@ -300,11 +359,7 @@ def _as_args(args: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _sorted(ranked: list[Candidate], sort: str) -> list[Candidate]:
-    if sort != "date":
-        return ranked
-    dated = [c for c in ranked if c.source.get("date")]
-    undated = [c for c in ranked if not c.source.get("date")]
-    return sorted(dated, key=lambda c: str(c.source["date"]), reverse=True) + undated
+    return fusion.by_date(ranked) if sort == "date" else ranked
 
 
 def _passage(hit: Hit, keyword: float = 0.0, semantic: float = 0.0) -> PassageScore:
@@ -327,6 +382,23 @@ def _group(hits: list[Hit], keyword: bool) -> dict[str, Candidate]:
             pid = str(h.source.get("passage_id", h.id))
             c.passages[pid] = _passage(h, keyword=h.score) if keyword else _passage(h, semantic=h.score)
     return candidates
+
+
+def _add_passages(candidates: dict[str, Candidate], hits: list[Hit]) -> None:
+    """More semantic passages for documents already gathered (the collapsed side keeps one each)."""
+    for h in hits:
+        c = candidates.get(h.doc_id)
+        pid = str(h.source.get("passage_id", h.id))
+        if c is not None and pid not in c.passages:
+            c.passages[pid] = _passage(h, semantic=h.score)
+
+
+def _add_documents(candidates: dict[str, Candidate], hits: list[Hit]) -> None:
+    """Documents found by their mean vector join the candidates (recall); a document whose passages
+    were found keeps their score: mean vectors of long documents sit close to every query."""
+    for h in hits:
+        if h.doc_id not in candidates:
+            candidates[h.doc_id] = Candidate(h.doc_id, h.source, semantic=h.score)
 
 
 def _merge(semantic: dict[str, Candidate], keyword: dict[str, Candidate]) -> None:

@@ -7,12 +7,15 @@ from typing import Any
 from config.settings import EsSettings
 
 # Bump when the mapping or the stored fields change: the indexer then refuses to `update` an old index.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 LIVE_REFRESH_INTERVAL = "1s"
 
 # Segmented fields hold jieba tokens joined by spaces (analyzers.Segmenter.seg_field), so Elasticsearch
 # only splits on whitespace; offsets in the postings make the unified highlighter cheap.
 _SEGMENTED = {"type": "text", "analyzer": "whitespace", "index_options": "offsets"}
+# Character bigrams (the cjk analyzer) over the folded text: robust where jieba cuts a word differently
+# in the query than in the document (妇女儿童 vs 妇女 儿童). Matching only; highlights use text_seg.
+_BIGRAMS = {"type": "text", "analyzer": "cjk"}
 
 
 def index_body(settings: EsSettings, model_name: str, dims: int) -> dict[str, Any]:
@@ -38,6 +41,7 @@ def index_body(settings: EsSettings, model_name: str, dims: int) -> dict[str, An
                 "ordinal": {"type": "integer"},
                 "title": {"type": "keyword", "ignore_above": 512},
                 "title_seg": _SEGMENTED,
+                "title_cjk": _BIGRAMS,
                 "doc_number": {"type": "keyword"},
                 "doc_number_parts": {"type": "keyword"},
                 "issuer": {"type": "keyword"},
@@ -51,6 +55,7 @@ def index_body(settings: EsSettings, model_name: str, dims: int) -> dict[str, An
                 "cites": {"type": "keyword"},
                 "text": {"type": "text", "index": False},
                 "text_seg": _SEGMENTED,
+                "text_cjk": _BIGRAMS,
                 "heading": {"type": "keyword", "ignore_above": 512},
                 "heading_seg": _SEGMENTED,
                 "start": {"type": "integer"},

@@ -61,52 +61,81 @@ def keyword_query(
     token_groups: list[list[str]],
     filters: Filters,
     doc_numbers: list[str] | None = None,
+    folded_query: str = "",
     title_boost: float = 3.0,
     phrase_boost: float = 2.0,
 ) -> dict[str, Any]:
-    """BM25 over segmented passage text and title, with phrase and title boosts.
+    """BM25 over jieba tokens and character bigrams, with title and phrase boosts.
 
-    token_groups: one list of alternatives per query token (the token first, then its synonyms).
+    token_groups: one list of alternatives per query token (the token first, then its synonyms, each
+    segmented). folded_query: the query folded (simplified, half-width) for the bigram fields.
     doc_numbers: canonical 文号 recognised in the query; an exact match outranks any text match.
+    A passage must match most query tokens OR most query bigrams: jieba may cut a word differently in
+    a query than in a document (妇女儿童 / 妇女 儿童), where bigrams still agree.
     """
-    should: list[dict[str, Any]] = []
-    for group in token_groups:
-        alternatives = [
-            clause
-            for alt in group
-            for clause in (
-                {"match": {"text_seg": {"query": alt, "operator": "and"}}},
-                {"match": {"title_seg": {"query": alt, "operator": "and", "boost": title_boost}}},
-                {"match": {"heading_seg": {"query": alt, "operator": "and"}}},
-            )
-        ]
-        should.append({"dis_max": {"queries": alternatives, "tie_breaker": 0.3}})
-    phrase = " ".join(group[0] for group in token_groups)
+    recall: list[dict[str, Any]] = []
+    if token_groups:
+        groups = [_token_group(group, title_boost) for group in token_groups]
+        # Short queries need all their words; longer ones most of them.
+        minimum = "100%" if len(token_groups) <= 2 else "60%"
+        recall.append({"bool": {"should": groups, "minimum_should_match": minimum}})
+    if folded_query.strip():
+        recall.append({"match": {"text_cjk": {"query": folded_query, "minimum_should_match": "75%"}}})
+        recall.append(
+            {
+                "match": {
+                    "title_cjk": {"query": folded_query, "minimum_should_match": "75%", "boost": title_boost}
+                }
+            }
+        )
+    recall += [{"term": {"doc_number": {"value": n, "boost": 50.0}}} for n in doc_numbers or []]
+    boosts: list[dict[str, Any]] = []
     if len(token_groups) > 1:
-        should.append({"match_phrase": {"text_seg": {"query": phrase, "slop": 2, "boost": phrase_boost}}})
-        should.append(
+        phrase = " ".join(group[0] for group in token_groups)
+        boosts.append({"match_phrase": {"text_seg": {"query": phrase, "slop": 2, "boost": phrase_boost}}})
+        boosts.append(
             {"match_phrase": {"title_seg": {"query": phrase, "slop": 2, "boost": phrase_boost * 2}}}
         )
-    for number in doc_numbers or []:
-        should.append({"term": {"doc_number": {"value": number, "boost": 50.0}}})
-    # Most query tokens should match; short queries need all of them.
-    minimum = "1" if doc_numbers else ("100%" if len(token_groups) <= 2 else "60%")
     return {
         "bool": {
             "filter": filter_clauses(filters),
-            "should": should,
-            "minimum_should_match": minimum,
+            "must": [{"bool": {"should": recall, "minimum_should_match": 1}}],
+            "should": boosts,
         }
     }
 
 
-def knn_clause(vector: list[float], filters: Filters, k: int, num_candidates: int) -> dict[str, Any]:
+def _token_group(alternatives: list[str], title_boost: float) -> dict[str, Any]:
+    """One query token: any of its alternatives, in text, title or heading (best field counts most)."""
+    return {
+        "dis_max": {
+            "queries": [
+                clause
+                for alt in alternatives
+                for clause in (
+                    {"match": {"text_seg": {"query": alt, "operator": "and"}}},
+                    {"match": {"title_seg": {"query": alt, "operator": "and", "boost": title_boost}}},
+                    {"match": {"heading_seg": {"query": alt, "operator": "and"}}},
+                )
+            ],
+            "tie_breaker": 0.3,
+        }
+    }
+
+
+def knn_clause(
+    vector: list[float], filters: Filters, k: int, num_candidates: int, record_type: str = "passage"
+) -> dict[str, Any]:
+    """kNN over passage vectors, or (record_type="document") over whole-document mean vectors."""
+    clauses = filter_clauses(filters)
+    if record_type != "passage":
+        clauses = [{"term": {"type": record_type}}, *clauses[1:]]
     return {
         "field": "vector",
         "query_vector": vector,
         "k": k,
         "num_candidates": max(num_candidates, k),
-        "filter": filter_clauses(filters)
+        "filter": clauses
         + (
             [{"bool": {"must_not": {"terms": {"doc_id": list(filters.exclude_doc_ids)}}}}]
             if filters.exclude_doc_ids

@@ -13,6 +13,7 @@ class DocumentMeta:
     doc_id: str
     title: str
     title_seg: str
+    title_cjk: str  # folded title for the character-bigram field
     doc_number: str | None
     doc_number_parts: tuple[str, ...]
     issuer: str | None
@@ -34,19 +35,25 @@ class DocumentRecord:
     text: str
     content_hash: str
     passage_count: int
+    # The normalised mean of its passage vectors: finds the document by meaning even where a long
+    # document's passages crowd it out of a passage-level kNN. Empty for a document without passages.
+    vector: tuple[float, ...] = ()
 
     @property
     def record_id(self) -> str:
         return f"doc:{self.meta.doc_id}"
 
     def to_source(self) -> dict[str, Any]:
-        return {
+        source = {
             "type": "document",
             **_meta_source(self.meta),
             "text": self.text,
             "content_hash": self.content_hash,
             "passage_count": self.passage_count,
         }
+        if self.vector:
+            source["vector"] = list(self.vector)
+        return source
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class PassageRecord:
     ordinal: int
     text: str
     text_seg: str
+    text_cjk: str  # folded text (traditional->simplified, half-width) for the character-bigram field
     heading: str
     heading_seg: str
     start: int
@@ -76,6 +84,7 @@ class PassageRecord:
             "ordinal": self.ordinal,
             "text": self.text,
             "text_seg": self.text_seg,
+            "text_cjk": self.text_cjk,
             "heading": self.heading,
             "heading_seg": self.heading_seg,
             "start": self.start,

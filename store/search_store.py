@@ -241,6 +241,11 @@ class SearchStore:
         results = []
         for r in resp["responses"]:
             if "error" in r:
+                # msearch reports per-search failures inside a 200 answer; map them like single searches.
+                if r.get("status") == 404:
+                    raise IndexNotFound(f"search failed: {r['error']}")
+                if r.get("status") in (429, 502, 503, 504):
+                    raise StoreUnavailable(f"search failed: {r['error']}")
                 raise StoreError(f"search failed: {r['error']}")
             hits = [_to_hit(h) for h in r["hits"]["hits"]]
             total = r["hits"].get("total", {}).get("value", len(hits))

@@ -21,6 +21,7 @@ def _meta(doc_id: str, title: str, kind: str = "通知", year: int = 2023) -> Do
         doc_id=doc_id,
         title=title,
         title_seg=title,
+        title_cjk=title.replace(" ", ""),
         doc_number=f"聊政办字〔{year}〕{len(doc_id)}号",
         doc_number_parts=("聊政办字", str(year)),
         issuer="聊城市人民政府办公室",
@@ -52,6 +53,7 @@ def _records() -> list[PassageRecord | DocumentRecord]:
             0,
             "各有关部门要高度重视古树名木保护。",
             "各 有关 部门 要 高度重视 古树名木 保护 。",
+            "各有关部门要高度重视古树名木保护。",
             "一、总体要求",
             "一 、 总体 要求",
             0,
@@ -64,6 +66,7 @@ def _records() -> list[PassageRecord | DocumentRecord]:
             0,
             "稳定实施农机购置补贴政策。",
             "稳定 实施 农机 购置 补贴 政策 。",
+            "稳定实施农机购置补贴政策。",
             "",
             "",
             0,
@@ -107,6 +110,12 @@ def test_bm25_query_with_highlight(store: SearchStore) -> None:
     assert f"{queries.HL_PRE}古树名木{queries.HL_POST}" in fragment
 
 
+def test_cjk_bigram_field_matches_across_segmentation(store: SearchStore) -> None:
+    _published(store)
+    body = {"query": {"match": {"text_cjk": {"query": "名木保护", "minimum_should_match": "100%"}}}}
+    assert [h.doc_id for h in store.search(body).hits] == ["d1"]
+
+
 def test_knn_query_finds_nearest_vector(store: SearchStore) -> None:
     _published(store)
     body = {
@@ -140,7 +149,7 @@ def test_model_mismatch_is_refused(store: SearchStore) -> None:
 
 def test_failed_records_are_reported_not_dropped(store: SearchStore) -> None:
     index = store.create_index("fake-model", DIMS)
-    bad = PassageRecord(_meta("d3", "坏"), "d3#0", 0, "x", "x", "", "", 0, 1, (1.0, 0.0))  # wrong dims
+    bad = PassageRecord(_meta("d3", "坏"), "d3#0", 0, "x", "x", "x", "", "", 0, 1, (1.0, 0.0))  # wrong dims
     with pytest.raises(IndexingError) as err:
         store.write(index, [*_records(), bad])
     assert list(err.value.failed) == ["d3#0"]
