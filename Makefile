@@ -54,7 +54,8 @@ serve: install ## Serve the search service on http://127.0.0.1:8000 (gunicorn)
 	$(PY) -m service --production
 
 run: install es-up ## Everything for a newcomer: set up, start ES, index the sample corpus, serve on :8000
-	$(PY) -m indexer build $(CORPUS)
+	@# update builds the index the first time, and later re-embeds only what changed
+	$(PY) -m indexer update $(CORPUS)
 	$(PY) -m service --production
 
 lint: install ## ruff (lint + format check) and mypy

@@ -27,7 +27,7 @@ from indexer.records import (
     segment_passages,
 )
 from indexer.sources import UnreadableFile, iter_source_files, read_documents
-from store.errors import IndexingError
+from store.errors import IndexingError, ModelMismatch
 from store.records import DocumentMeta, DocumentRecord, PassageRecord
 from store.search_store import SearchStore
 
@@ -95,7 +95,11 @@ class Pipeline:
         if live is None:
             return self.build(paths, progress)
         started = time.perf_counter()
-        self.store.check_model(self.embedder.model_name, self.embedder.dims, live)
+        try:
+            self.store.check_model(self.embedder.model_name, self.embedder.dims, live)
+        except ModelMismatch as exc:  # another model or an older schema: only a full build can fix it
+            log.warning("%s; building a new index instead of updating", exc)
+            return self.build(paths, progress)
         existing = self.store.document_hashes(live)
         report = Report(index=live, mode="update")
         seen = self._run(paths, report, existing=existing, progress=progress)

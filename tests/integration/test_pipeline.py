@@ -98,3 +98,14 @@ def test_bad_files_are_reported_and_the_rest_is_indexed(
     assert report.documents == 1
     assert set(Path(p).name for p in report.failed_files) == {"empty.txt", "binary.txt"}
     assert all(reason for reason in report.failed_files.values())
+
+
+def test_update_with_another_model_builds_a_new_index(
+    settings: Settings, store: SearchStore, tmp_path: Path
+) -> None:
+    _write_corpus(tmp_path / "c", ["古树名木保护"])
+    first = _pipeline(settings, store, CountingEmbedder()).build([tmp_path / "c"])
+    other = FakeEmbedder(dims=16, model_name="another-model")
+    report = _pipeline(settings, store, other).update([tmp_path / "c"])
+    assert report.mode == "build" and report.index != first.index
+    assert store.index_meta()["model_name"] == "another-model"
