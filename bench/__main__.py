@@ -74,7 +74,9 @@ def main() -> None:
             print_latency(measure_latency(url, rounds=args.rounds))
     finally:
         store = SearchStore(settings.es)
-        store.client.options(ignore_status=404).indices.delete(index=f"{alias}*")
+        # Exact names: Elasticsearch 8 refuses wildcard deletes.
+        for index in store.client.indices.get(index=f"{alias}*", expand_wildcards="all"):
+            store.client.options(ignore_status=404).indices.delete(index=index)
         store.close()
 
 

@@ -33,6 +33,10 @@ def _response(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _ref(schema: str) -> dict[str, Any]:
+    return _response({"$ref": f"#/components/schemas/{schema}"})
+
+
 def _errors(*codes: int) -> dict[str, Any]:
     names = {
         400: "invalid parameter",
@@ -40,8 +44,10 @@ def _errors(*codes: int) -> dict[str, Any]:
         404: "not found",
         405: "method not allowed",
         413: "payload too large",
-        429: "rate limited",
-        503: "Elasticsearch unavailable (Retry-After)",
+        429: "rate limited (Retry-After)",
+        500: "internal error (logged; the message is generic)",
+        502: "Elasticsearch refused the request",
+        503: "unavailable, index_missing or model_mismatch (Retry-After)",
     }
     return {str(c): _response(_ERROR, names[c]) for c in codes}
 
@@ -98,6 +104,72 @@ _SCHEMAS: dict[str, Any] = {
             "matches": {"type": "array", "items": {"$ref": "#/components/schemas/Match"}},
         },
     },
+    "Document": {
+        "type": "object",
+        "required": ["ok", "doc_id", "title", "text", "passages", "cites", "cited_by"],
+        "properties": {
+            "ok": {"const": True},
+            **{
+                f: {"type": ["string", "null"]}
+                for f in ("doc_id", "title", "doc_number", "issuer", "date", "kind")
+            },
+            "url": {"type": "string"},
+            "text": {"type": "string"},
+            "passages": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "passage_id": {"type": "string"},
+                        "ordinal": {"type": "integer"},
+                        "heading": {"type": "string"},
+                        "start": {"type": "integer", "description": "offset into text"},
+                        "end": {"type": "integer"},
+                        "text": {"type": "string"},
+                    },
+                },
+            },
+            "cites": {"type": "array", "items": {"$ref": "#/components/schemas/DocumentLink"}},
+            "cited_by": {"type": "array", "items": {"$ref": "#/components/schemas/DocumentLink"}},
+        },
+    },
+    "DocumentLink": {
+        "type": "object",
+        "description": "a cited 文号 (doc_id and title null when it is not in the index), or a citing document",
+        "properties": {f: {"type": ["string", "null"]} for f in ("doc_number", "doc_id", "title")},
+    },
+    "Suggestions": {
+        "type": "object",
+        "properties": {
+            "ok": {"const": True},
+            "q": {"type": "string"},
+            "suggestions": {
+                "type": "array",
+                "maxItems": 10,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        f: {"type": ["string", "null"]} for f in ("title", "doc_number", "doc_id", "url")
+                    },
+                },
+            },
+        },
+    },
+    "Health": {
+        "type": "object",
+        "required": ["ok", "status", "elasticsearch", "index", "documents", "model"],
+        "properties": {
+            "ok": {"type": "boolean"},
+            "status": {"enum": ["ok", "degraded"]},
+            "elasticsearch": {"type": "boolean", "description": "reachable"},
+            "index": {
+                "type": "object",
+                "description": "alias, concrete index, built_with (model, dims, schema)",
+            },
+            "documents": {"type": ["integer", "null"]},
+            "model": {"type": "object"},
+        },
+    },
     "Bucket": {"type": "object", "properties": {"value": {}, "count": {"type": "integer"}}},
     "Results": {
         "type": "object",
@@ -136,8 +208,8 @@ def spec() -> dict[str, Any]:
         "in": "query",
         "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10},
     }
-    results = _response({"$ref": "#/components/schemas/Results"})
-    return {
+    results = _ref("Results")
+    document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": "政务文档检索 API", "version": "1"},
         "paths": {
@@ -189,12 +261,15 @@ def spec() -> dict[str, Any]:
                 "get": {
                     "summary": "A whole document",
                     "parameters": [doc_id],
-                    "responses": {"200": _response({"type": "object"}), **_errors(400, 404, 503)},
+                    "responses": {"200": _ref("Document"), **_errors(400, 404, 503)},
                 },
                 "delete": {
                     "summary": "Delete a document (admin token; off by default)",
                     "parameters": [doc_id],
-                    "responses": {"200": _response({"type": "object"}), **_errors(400, 403, 404, 503)},
+                    "responses": {
+                        "200": _response({"type": "object", "properties": {"deleted": {"type": "integer"}}}),
+                        **_errors(400, 403, 404, 503),
+                    },
                 },
             },
             "/api/documents/{doc_id}/similar": {
@@ -208,18 +283,35 @@ def spec() -> dict[str, Any]:
                 "get": {
                     "summary": "Completions for the search box",
                     "parameters": [{**q, "schema": {"type": "string", "minLength": 1, "maxLength": 64}}],
-                    "responses": {"200": _response({"type": "object"}), **_errors(400, 429, 503)},
+                    "responses": {"200": _ref("Suggestions"), **_errors(400, 429, 503)},
                 }
             },
             "/healthz": {
                 "get": {
                     "summary": "Health",
                     "responses": {
-                        "200": _response({"type": "object"}),
-                        "503": _response({"type": "object"}, "degraded"),
+                        "200": _ref("Health"),
+                        "503": _response({"$ref": "#/components/schemas/Health"}, "degraded"),
+                    },
+                }
+            },
+            "/openapi.json": {"get": {"summary": "This description", "responses": {"200": _response({})}}},
+            "/metrics": {
+                "get": {
+                    "summary": "Prometheus metrics (text exposition format)",
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {"text/plain": {"schema": {"type": "string"}}},
+                        }
                     },
                 }
             },
         },
         "components": {"schemas": _SCHEMAS},
     }
+    # Any operation may meet these: a method the path lacks, an unexpected failure, a refusing backend.
+    for item in document["paths"].values():
+        for operation in item.values():
+            operation["responses"].update(_errors(405, 500, 502))
+    return document

@@ -32,7 +32,9 @@ def test_alias(es_client: Elasticsearch) -> Iterator[str]:
     """A fresh alias name per test; every index behind it is deleted afterwards."""
     name = f"test_{uuid.uuid4().hex}"
     yield name
-    es_client.options(ignore_status=[400, 404]).indices.delete(index=f"{name}*", expand_wildcards="all")
+    # Exact names: Elasticsearch 8 refuses wildcard deletes (action.destructive_requires_name).
+    for index in es_client.indices.get(index=f"{name}*", expand_wildcards="all"):
+        es_client.options(ignore_status=404).indices.delete(index=index)
 
 
 @pytest.fixture
