@@ -40,6 +40,7 @@ QUESTION_MIN_CHARS = 12  # long inputs read as sentences rather than keyword lis
 # only the semantic side found must score at least this share of the best one to count as matching;
 # otherwise weak neighbours would head the list just for being recent.
 DATE_SORT_MIN_SHARE = 0.5
+MATCH_MIN_SHARE = 0.2
 # Which passage of a document answers best: m3e rates passages on the same topic alike, while the answer
 # usually repeats the question's own words, so a passage's share of the query's words (from its
 # highlight) counts most, and the fused score breaks ties.
@@ -126,6 +127,14 @@ def coverage(highlight: str | None, tokens: list[str], pre: str, post: str) -> f
 def best_passages(candidate: Candidate, n: int = 3) -> list[PassageScore]:
     """The document's best passages, the one that best answers the query first."""
     return sorted(candidate.passages.values(), key=lambda p: (-p.score, p.passage_id))[:n]
+
+
+def matching(ranked: list[Candidate], min_share: float = MATCH_MIN_SHARE) -> list[Candidate]:
+    """Hybrid results worth counting: every keyword match, and semantic-only documents scoring at least
+    `min_share` of the best (kNN always returns neighbours, however far; they should not inflate the
+    total or the facet counts)."""
+    top = max((c.score for c in ranked), default=0.0)
+    return [c for c in ranked if c.keyword > 0 or c.score >= min_share * top]
 
 
 def by_date(ranked: list[Candidate], min_share: float = DATE_SORT_MIN_SHARE) -> list[Candidate]:

@@ -234,6 +234,9 @@ class Searcher:
                     passage.highlight, telling, queries.HL_PRE, queries.HL_POST
                 )
         ranked = fusion.fuse(list(candidates.values()), fusion.weights_for(p.q, p.mode), u.doc_number)
+        if p.mode == "hybrid":  # what "matches": keyword matches and clearly related documents
+            ranked = fusion.matching(ranked)
+            total = len(ranked)
         ranked = _sorted(ranked, p.sort)
         offset = (p.page - 1) * p.size
         facets = (
