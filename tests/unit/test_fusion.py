@@ -12,10 +12,10 @@ from service.fusion import (
     PassageScore,
     best_passages,
     by_date,
-    matching,
     coverage,
     fuse,
     is_question,
+    matching,
     weights_for,
 )
 
