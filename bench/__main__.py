@@ -23,18 +23,17 @@ from indexer.sources import iter_source_files, read_documents
 from store.search_store import SearchStore
 
 
-def _sample_passages(corpus: list[Path], settings: Settings, n: int = 300) -> list[str]:
-    """Real passages of the corpus, cut the way the indexer cuts them (for the raw embedding rate)."""
+def _sample_passages(corpus: list[Path], settings: Settings, n: int = 400) -> list[str]:
+    """Real passages cut the way the indexer cuts them, spread evenly over the whole corpus (passage
+    length sets the embedding cost, and files differ a lot), for the model's raw embedding rate."""
     texts: list[str] = []
     for root in corpus:
+        folder = root if root.is_dir() else root.parent
         for path in iter_source_files([root]):
-            for doc in read_documents(
-                path, root if root.is_dir() else root.parent, settings.indexer.max_file_bytes
-            ):
+            for doc in read_documents(path, folder, settings.indexer.max_file_bytes):
                 texts += [p.text for p in split_passages(doc)]
-                if len(texts) >= n:
-                    return texts[:n]
-    return texts
+    step = max(1, len(texts) // n)
+    return texts[::step][:n]
 
 
 def bench_indexing(settings: Settings, corpus: list[Path]) -> Report:

@@ -32,6 +32,7 @@ PASSAGES_PER_DOC = 3
 MIN_PASSAGES = 40
 MAX_PASSAGES = 1000
 MIN_KNN = 300
+DOCUMENT_KNN_EXTRA = 5
 DOCUMENT_FIELDS = ["doc_id", "title", "doc_number", "issuer", "date", "kind"]
 ANSWER_PASSAGES = 30
 MAX_KNN = 2000
@@ -210,9 +211,11 @@ class Searcher:
             "highlight": queries.highlight(["text_seg"], u.terms),
         }
         # Whole documents by their mean vector: a long document cannot crowd others out here.
+        docs = p.page * p.size + DOCUMENT_KNN_EXTRA
         documents_body = {
-            "knn": queries.knn_clause(vector, p.filters, n, n * 4, record_type="document"),
-            "size": n,
+            # Just enough documents for this page: more would only add distant neighbours to the fusion.
+            "knn": queries.knn_clause(vector, p.filters, docs, docs * 4, record_type="document"),
+            "size": docs,
             "_source": DOCUMENT_FIELDS,
         }
         bodies = [knn_body, passages_body, documents_body]

@@ -7,7 +7,7 @@ from typing import Any
 from config.settings import EsSettings
 
 # Bump when the mapping or the stored fields change: the indexer then refuses to `update` an old index.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 LIVE_REFRESH_INTERVAL = "1s"
 
 # Segmented fields hold jieba tokens joined by spaces (analyzers.Segmenter.seg_field), so Elasticsearch
@@ -16,6 +16,16 @@ _SEGMENTED = {"type": "text", "analyzer": "whitespace", "index_options": "offset
 # Character bigrams (the cjk analyzer) over the folded text: robust where jieba cuts a word differently
 # in the query than in the document (妇女儿童 vs 妇女 儿童). Matching only; highlights use text_seg.
 _BIGRAMS = {"type": "text", "analyzer": "cjk"}
+
+
+def _vector(dims: int) -> dict[str, Any]:
+    return {
+        "type": "dense_vector",
+        "dims": dims,
+        "index": True,
+        "similarity": "cosine",
+        "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100},
+    }
 
 
 def index_body(settings: EsSettings, model_name: str, dims: int) -> dict[str, Any]:
@@ -32,7 +42,8 @@ def index_body(settings: EsSettings, model_name: str, dims: int) -> dict[str, An
             "dynamic": "strict",
             # Vectors are searched, never read back: keeping them out of _source makes every fetched hit
             # ~10 KB lighter to load and parse (a search fetching 60 passages got ~2x faster).
-            "_source": {"excludes": ["vector"]},
+            # (text_cjk is only matched, never shown.)
+            "_source": {"excludes": ["vector", "doc_vector", "text_cjk"]},
             "_meta": {"model_name": model_name, "dims": dims, "schema_version": SCHEMA_VERSION},
             "properties": {
                 "type": {"type": "keyword"},
@@ -62,13 +73,10 @@ def index_body(settings: EsSettings, model_name: str, dims: int) -> dict[str, An
                 "end": {"type": "integer"},
                 "content_hash": {"type": "keyword"},
                 "passage_count": {"type": "integer"},
-                "vector": {
-                    "type": "dense_vector",
-                    "dims": dims,
-                    "index": True,
-                    "similarity": "cosine",
-                    "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100},
-                },
+                "vector": _vector(dims),
+                # Whole-document mean vectors in their own field: their HNSW graph holds documents
+                # only, instead of a filtered search through every passage's graph.
+                "doc_vector": _vector(dims),
             },
         },
     }

@@ -131,7 +131,7 @@ def knn_clause(
     if record_type != "passage":
         clauses = [{"term": {"type": record_type}}, *clauses[1:]]
     return {
-        "field": "vector",
+        "field": "vector" if record_type == "passage" else "doc_vector",
         "query_vector": vector,
         "k": k,
         "num_candidates": max(num_candidates, k),

@@ -52,7 +52,7 @@ class DocumentRecord:
             "passage_count": self.passage_count,
         }
         if self.vector:
-            source["vector"] = list(self.vector)
+            source["doc_vector"] = list(self.vector)
         return source
 
 
