@@ -18,6 +18,8 @@ from store.records import DocumentMeta, DocumentRecord, PassageRecord
 
 
 def document_meta(doc: Document, segmenter: Segmenter) -> DocumentMeta:
+    if not doc.doc_id:  # records of id-less documents would overwrite each other in the index
+        raise ValueError(f"document without an id from {doc.source}:{doc.line_start}")
     return DocumentMeta(
         doc_id=doc.doc_id,
         title=doc.title,

@@ -39,7 +39,7 @@ def split_documents(text: str, source: str, suffix: str) -> list[Document]:
     """All documents in the text of one file, in reading order."""
     text = strip_controls(text)
     if suffix == ".md" and text.lstrip().startswith("# "):
-        return [_markdown_document(text, source)]
+        return _finish([_markdown_document(text, source)])
     numbered = [(i, line.strip()) for i, line in enumerate(text.splitlines(), start=1)]
     lines = [(n, t) for n, t in numbered if t]
     if not lines:

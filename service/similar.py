@@ -42,7 +42,7 @@ def cut_draft(text: str) -> list[Segment]:
     start = cursor = 0
     for piece in _SENTENCE_END.split(text):
         cursor += len(piece)
-        if cursor - start >= SEGMENT_MIN_CHARS or (cursor - start >= SEGMENT_MAX_CHARS):
+        if cursor - start >= SEGMENT_MIN_CHARS:
             segments.extend(_span(text, start, cursor))
             start = cursor
     if text[start:].strip():

@@ -61,6 +61,14 @@ def test_doc_ids_are_unique_and_stable(corpus: dict[str, list[Document]]) -> Non
     assert [d.doc_id for d in again] == [d.doc_id for d in corpus["001_4e409ccb49078295.txt"]]
 
 
+def test_markdown_documents_get_stable_ids() -> None:
+    text = "# 护士条例\n\n2008年1月31日 中华人民共和国国务院令第517号公布\n\n## 第一章 总则\n\n第一条 为了维护护士的合法权益。\n"
+    (doc,) = split_documents(text, "护士条例.md", ".md")
+    (again,) = split_documents(text, "护士条例.md", ".md")
+    assert doc.doc_id and doc.doc_id == again.doc_id
+    assert doc.doc_id != split_documents(text, "other.md", ".md")[0].doc_id
+
+
 def test_colliding_titles_get_a_deterministic_suffix() -> None:
     record = "临兰政字〔2022〕30号 关于同意设立某社区的批复 某街道办事处:" + "同意。" * 100
     docs = split_documents(f"{record}\n{record}\n", "dup.txt", ".txt")
@@ -86,6 +94,8 @@ def test_corpus_laws_one_document_per_file() -> None:
 
     docs = [d for path in iter_source_files([LAWS]) for d in read_documents(path, LAWS, 10_000_000)]
     assert len(docs) == 683  # 684 Markdown files minus SOURCE.md, a provenance note (docs/corpus.md)
+    ids = [d.doc_id for d in docs]
+    assert all(ids) and len(set(ids)) == len(ids)  # stable, non-empty, distinct ids
     assert all(d.title and d.kind for d in docs)
     assert sum(1 for d in docs if d.date) >= 0.9 * len(docs)
     patents = next(d for d in docs if d.title == "专利代理条例")
