@@ -23,8 +23,16 @@ _FILTERS = [
         "schema": {"type": "string", "maxLength": 128},
         "description": "canonical 文号",
     },
-    {"name": "date_from", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}(-\d{2}-\d{2})?$"}},
-    {"name": "date_to", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}(-\d{2}-\d{2})?$"}},
+    {
+        "name": "date_from",
+        "in": "query",
+        "schema": {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$"},
+    },
+    {
+        "name": "date_to",
+        "in": "query",
+        "schema": {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$"},
+    },
 ]
 _ERROR = {"$ref": "#/components/schemas/Error"}
 

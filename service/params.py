@@ -14,7 +14,8 @@ from store.queries import Filters
 
 MODES = ("hybrid", "keyword", "semantic")
 SORTS = ("relevance", "date")
-_DATE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
+# ASCII digits only: \d also matches e.g. Arabic-Indic digits, which Elasticsearch cannot parse as a date.
+_DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$")
 _DOC_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 FILTER_NAMES = ("issuer", "kind", "doc_number", "date_from", "date_to")
 SUGGEST_MAX_CHARS = 64

@@ -29,14 +29,19 @@ def _translated() -> Iterator[None]:
         yield
     except (elasticsearch.ConnectionError, elasticsearch.ConnectionTimeout) as exc:
         raise StoreUnavailable(f"Elasticsearch unreachable: {exc}") from exc
-    except elasticsearch.NotFoundError as exc:
-        raise IndexNotFound(str(exc)) from exc
     except elasticsearch.ApiError as exc:
-        if exc.meta.status in (429, 502, 503, 504):
-            raise StoreUnavailable(f"Elasticsearch busy or unavailable: {exc}") from exc
-        raise StoreError(str(exc)) from exc
+        raise _status_error(exc.meta.status, str(exc)) from exc
     except elasticsearch.TransportError as exc:
         raise StoreUnavailable(f"Elasticsearch transport error: {exc}") from exc
+
+
+def _status_error(status: int, message: str) -> StoreError:
+    """The store's exception for an Elasticsearch error status (from a raised ApiError or inside msearch)."""
+    if status == 404:
+        return IndexNotFound(message)
+    if status in (429, 502, 503, 504):
+        return StoreUnavailable(f"Elasticsearch busy or unavailable: {message}")
+    return StoreError(message)
 
 
 class SearchStore:
@@ -225,11 +230,7 @@ class SearchStore:
         """Run one search body (from store.queries) and turn raw hits into Hit objects."""
         with _translated():
             resp = self.client.search(index=index or self.alias, **body)
-        hits = [_to_hit(h) for h in resp["hits"]["hits"]]
-        total = resp["hits"].get("total", {}).get("value", len(hits))
-        return SearchResult(
-            total=total, hits=hits, aggregations=dict(resp.get("aggregations", {})), took_ms=resp["took"]
-        )
+        return _to_result(resp.body)
 
     def msearch(self, bodies: list[dict[str, Any]], index: str | None = None) -> list[SearchResult]:
         """Several searches in one round trip (keyword and kNN halves of a hybrid query)."""
@@ -238,19 +239,19 @@ class SearchStore:
             lines += [{"index": index or self.alias}, body]
         with _translated():
             resp = self.client.msearch(searches=lines)
-        results = []
         for r in resp["responses"]:
             if "error" in r:
                 # msearch reports per-search failures inside a 200 answer; map them like single searches.
-                if r.get("status") == 404:
-                    raise IndexNotFound(f"search failed: {r['error']}")
-                if r.get("status") in (429, 502, 503, 504):
-                    raise StoreUnavailable(f"search failed: {r['error']}")
-                raise StoreError(f"search failed: {r['error']}")
-            hits = [_to_hit(h) for h in r["hits"]["hits"]]
-            total = r["hits"].get("total", {}).get("value", len(hits))
-            results.append(SearchResult(total, hits, dict(r.get("aggregations", {})), r["took"]))
-        return results
+                raise _status_error(int(r.get("status", 500)), f"search failed: {r['error']}")
+        return [_to_result(r) for r in resp["responses"]]
+
+
+def _to_result(raw: dict[str, Any]) -> SearchResult:
+    hits = [_to_hit(h) for h in raw["hits"]["hits"]]
+    total = raw["hits"].get("total", {}).get("value", len(hits))
+    return SearchResult(
+        total=total, hits=hits, aggregations=dict(raw.get("aggregations", {})), took_ms=raw["took"]
+    )
 
 
 def _to_hit(raw: dict[str, Any]) -> Hit:

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from store import queries
-from store.errors import IndexingError, ModelMismatch
+from store.errors import IndexingError, IndexNotFound, ModelMismatch, StoreError, StoreUnavailable
 from store.records import DocumentMeta, DocumentRecord, PassageRecord
 from store.search_store import SearchStore
 
@@ -153,3 +153,16 @@ def test_failed_records_are_reported_not_dropped(store: SearchStore) -> None:
     with pytest.raises(IndexingError) as err:
         store.write(index, [*_records(), bad])
     assert list(err.value.failed) == ["d3#0"]
+
+
+def test_msearch_maps_failures_like_single_searches(store: SearchStore) -> None:
+    _published(store)
+    ok = {"query": {"match": {"text_cjk": "古树"}}}
+    bad_date = {"query": {"range": {"date": {"gte": "٢٠٢٣-01-01"}}}}  # ES answers 400 inside the msearch
+    assert [r.hits[0].doc_id for r in store.msearch([ok, ok])] == ["d1", "d1"]
+    for run in (lambda: store.search(bad_date), lambda: store.msearch([ok, bad_date])):
+        with pytest.raises(StoreError) as err:
+            run()
+        assert not isinstance(err.value, (StoreUnavailable, IndexNotFound))
+    with pytest.raises(IndexNotFound):
+        store.msearch([ok], index="gov-docs-test-no-such-index")

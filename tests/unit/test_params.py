@@ -98,7 +98,20 @@ def test_dates_year_and_day() -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["23", "2023-1-1", "2023/01/01", "2023-01", "二〇二三", "20230101", "2023-01-01T00"]
+    "value",
+    # Arabic-Indic and full-width digits pass a Unicode \d but Elasticsearch cannot parse them (was a 502).
+    [
+        "23",
+        "2023-1-1",
+        "2023/01/01",
+        "2023-01",
+        "二〇二三",
+        "20230101",
+        "2023-01-01T00",
+        "٢٠٢٣",
+        "２０２３",
+        "2023-٠١-٠١",
+    ],
 )
 @pytest.mark.parametrize("name", ["date_from", "date_to"])
 def test_bad_date_format(name: str, value: str) -> None:
