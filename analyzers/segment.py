@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import threading
 from pathlib import Path
 
 import jieba
 
-from analyzers.textnorm import fold
+from analyzers.textnorm import fold, fold_width_and_case
 from config.settings import AnalyzerSettings
 
 log = logging.getLogger(__name__)
@@ -101,51 +102,67 @@ class Segmenter:
         return restore_highlight(original, highlighted_seg, pre, post)
 
 
-def _is_gap(ch: str) -> bool:
-    """An original character with no counterpart in text_seg (whitespace, or a stray marker character)."""
-    return ch.isspace() or ch in (PRE, POST)
+# Original characters with no counterpart in text_seg: whitespace (re's \s is exactly str.isspace) and
+# stray marker characters.
+_GAPS = re.compile(f"[\\s{PRE}{POST}]+")
+_NOT_GAP = re.compile(f"[^\\s{PRE}{POST}]")
 
 
-def _skip_gap(original: str, i: int) -> int:
-    while i < len(original) and _is_gap(original[i]):
-        i += 1
-    return i
+def mark_terms(text_seg: str, terms: frozenset[str], pre: str = PRE, post: str = POST) -> str | None:
+    """text_seg with pre/post around each token that is one of terms (what a highlighter over the
+    whitespace-split field would mark), or None when none is."""
+    tokens = text_seg.split(" ")
+    if terms.isdisjoint(tokens):
+        return None
+    return " ".join(f"{pre}{t}{post}" if t in terms else t for t in tokens)
 
 
 def restore_highlight(original: str, highlighted_seg: str, pre: str = PRE, post: str = POST) -> str:
-    """HTML of original with <em> where text_seg was marked; a space in text_seg with no whitespace behind it in
-    the original is a separator and is dropped. Falls back to the plain escaped original when they disagree."""
-    folded: list[str] = []  # the whole-text fold, computed only if a character needs it (it costs ~1 ms)
+    """HTML of original with <em> where text_seg was marked; everything else escaped. Falls back to the plain
+    escaped original when the two disagree.
+
+    text_seg holds the original's non-whitespace characters (folded, one for one) with spaces between
+    tokens, so a marker after the k-th such character belongs after the k-th non-gap original character.
+    Works on slices, not characters: this runs for every passage of every result page.
+    """
+    tags: list[tuple[int, bool]] = []  # (non-space characters of text_seg before the marker, opening)
+    chars: list[str] = []
+    count = 0
+    for piece in _split_markers(highlighted_seg, pre, post):
+        if piece in (pre, post):
+            tags.append((count, piece == pre))
+        else:
+            kept = piece.replace(" ", "")
+            chars.append(kept)
+            count += len(kept)
+    seg_chars = "".join(chars)
+    positions = [m.start() for m in _NOT_GAP.finditer(original)]
+    if _GAPS.sub("", original) != seg_chars and _GAPS.sub("", fold_width_and_case(original)) != seg_chars:
+        # Traditional characters: t2s can differ inside a phrase, so the whole-text fold is the reference.
+        folded = fold(original)
+        if "".join(folded[i] for i in positions) != seg_chars:
+            log.warning("highlight does not match its text; showing it unmarked")
+            return _escape_gap(original)
     out: list[str] = []
-    i = j = depth = 0
-    while j < len(highlighted_seg):
-        if highlighted_seg.startswith(pre, j) or highlighted_seg.startswith(post, j):
-            opening = highlighted_seg.startswith(pre, j)
-            depth += 1 if opening else -1
-            out.append("<em>" if opening else "</em>")
-            j += len(pre if opening else post)
-            continue
-        mark, start = highlighted_seg[j], i
-        i = _skip_gap(original, i)  # whitespace behind a space, or dropped before a character
-        if mark != " ":
-            if i >= len(original) or not _same(original, i, mark, folded):
-                log.warning("highlight does not match its text at %d; showing it unmarked", i)
-                return html.escape(original)
-            i += 1
-        out.append(_escape_gap(original[start:i]))
-        j += 1
-    out.append("</em>" * max(depth, 0) + _escape_gap(original[i:]))
+    done = depth = 0
+    for k, opening in tags:
+        if opening:
+            at = positions[k] if k < len(positions) else len(original)
+        elif depth == 0:
+            continue  # a closing marker with nothing open
+        else:
+            at = max(done, positions[k - 1] + 1 if k > 0 else 0)  # an empty <em></em> stays empty
+        out.append(_escape_gap(original[done:at]))
+        out.append("<em>" if opening else "</em>")
+        depth += 1 if opening else -1
+        done = at
+    out.append(_escape_gap(original[done:]) + "</em>" * depth)  # a marker left open runs to the end
     return "".join(out)
 
 
-def _same(original: str, i: int, mark: str, folded: list[str]) -> bool:
-    """Whether text_seg's character `mark` stands for original[i]: identical (the common case), or equal
-    after folding; the whole-text fold is the reference, since t2s can differ inside a phrase."""
-    if original[i] == mark:
-        return True
-    if not folded:
-        folded.append(fold(original))
-    return folded[0][i] == mark
+def _split_markers(highlighted: str, pre: str, post: str) -> list[str]:
+    """The highlighted text cut into runs of text and single pre/post markers."""
+    return [piece for piece in re.split(f"({re.escape(pre)}|{re.escape(post)})", highlighted) if piece]
 
 
 def _escape_gap(gap: str) -> str:

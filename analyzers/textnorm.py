@@ -47,6 +47,11 @@ def _simplify_run(run: str) -> str:
     return "".join(c if len(c) == 1 else ch for c, ch in zip(chars, run, strict=True))
 
 
+def fold_width_and_case(text: str) -> str:
+    """fold() without traditional->simplified: all that Latin letters, digits and punctuation need."""
+    return text.translate(_WIDTH_AND_CASE)
+
+
 def fold(text: str) -> str:
     """Traditional->simplified, full-width->half-width, ASCII lowercase; len(fold(t)) == len(t)."""
     narrowed = text.translate(_WIDTH_AND_CASE)

@@ -85,6 +85,7 @@ class Pipeline:
         report = Report(index=self.store.create_index(self.embedder.model_name, self.embedder.dims))
         self._run(paths, report, existing={}, progress=progress)
         self._verify_counts(report)
+        self.store.optimize(report.index)
         self.store.publish(report.index)
         report.seconds = time.perf_counter() - started
         return report

@@ -8,9 +8,9 @@ from analyzers.docnum import canonical_doc_number
 from analyzers.segment import Segmenter
 from service.responses import document_url
 from store.errors import IndexNotFound, StoreError
+from store.queries import DOCUMENT_VALUE_FIELDS
 from store.search_store import SearchStore
 
-DOCUMENT_FIELDS = ["doc_id", "title", "doc_number", "issuer", "date", "kind"]
 SUGGESTIONS = 8
 
 
@@ -52,7 +52,8 @@ def _documents_where(store: SearchStore, query: dict[str, Any], size: int = 100)
     body = {
         "query": {"bool": {"filter": [{"term": {"type": "document"}}, query]}},
         "size": size,
-        "_source": DOCUMENT_FIELDS,
+        "_source": False,  # a document record's _source holds its whole text; metadata comes from doc values
+        "docvalue_fields": DOCUMENT_VALUE_FIELDS,
     }
     return [h.source for h in store.search(body).hits]
 
@@ -74,7 +75,7 @@ def _cited_by(store: SearchStore, doc_number: str | None, doc_id: str) -> list[d
         return []
     docs = _documents_where(store, {"term": {"cites": doc_number}})
     return [
-        {"doc_id": d["doc_id"], "title": d["title"], "doc_number": d.get("doc_number")}
+        {"doc_id": d["doc_id"], "title": d.get("title"), "doc_number": d.get("doc_number")}
         for d in docs
         if d["doc_id"] != doc_id
     ]
@@ -94,11 +95,12 @@ def suggest(store: SearchStore, segmenter: Segmenter, q: str) -> list[dict[str, 
             "bool": {"filter": [{"term": {"type": "document"}}], "should": should, "minimum_should_match": 1}
         },
         "size": SUGGESTIONS,
-        "_source": DOCUMENT_FIELDS,
+        "_source": False,
+        "docvalue_fields": DOCUMENT_VALUE_FIELDS,
     }
     return [
         {
-            "title": h.source["title"],
+            "title": h.source.get("title"),
             "doc_number": h.source.get("doc_number"),
             "doc_id": h.doc_id,
             "url": document_url(h.doc_id),

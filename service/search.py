@@ -13,7 +13,7 @@ from typing import Any
 
 from analyzers.docnum import find_doc_numbers, looks_like_doc_number_query
 from analyzers.embed import Embedder
-from analyzers.segment import Segmenter
+from analyzers.segment import Segmenter, mark_terms
 from analyzers.synonyms import Synonyms
 from analyzers.textnorm import fold
 from config.settings import Settings
@@ -23,6 +23,7 @@ from service.fusion import Candidate, PassageScore
 from service.params import SearchParams, parse_search
 from service.responses import facets_from_candidates, facets_json, hit_json
 from store import queries
+from store.errors import IndexNotFound, StoreError, StoreUnavailable
 from store.records import Hit, SearchResult
 from store.search_store import SearchStore
 
@@ -33,8 +34,10 @@ MIN_PASSAGES = 40
 MAX_PASSAGES = 1000
 MIN_KNN = 300
 DOCUMENT_KNN_EXTRA = 5
-DOCUMENT_FIELDS = ["doc_id", "title", "doc_number", "issuer", "date", "kind"]
 ANSWER_PASSAGES = 30
+# text_seg: highlights are marked here (analyzers.segment.mark_terms) rather than by Elasticsearch's
+# highlighter, which cost ~3 ms per search for the same marks.
+SEARCH_FIELDS = [*queries.PASSAGE_FIELDS, "text_seg"]
 MAX_KNN = 2000
 
 
@@ -65,7 +68,13 @@ class Understood:
     @property
     def terms(self) -> list[str]:
         """Every token a hit may be highlighted for: the query's and its synonyms'."""
-        return sorted({t for group in self.groups for alt in group for t in alt.split()} | set(self.tokens))
+        return sorted(self.term_set)
+
+    @property
+    def term_set(self) -> frozenset[str]:
+        return frozenset(
+            {t for group in self.groups for alt in group for t in alt.split()} | set(self.tokens)
+        )
 
     def as_dict(self) -> dict[str, Any]:
         synonyms = {g[0]: g[1:] for g in self.groups if len(g) > 1}
@@ -119,11 +128,32 @@ class Searcher:
         return [float(x) for x in vector]
 
     def _check_model(self) -> None:
-        """Refuse to compare vectors of different models; checked once per live index."""
-        live = self.store.live_index()
-        if live is not None and live != self._checked_index:
-            self.store.check_model(self.embedder.model_name, self.embedder.dims, live)
-            self._checked_index = live
+        """Refuse to compare vectors of different models: the live index is checked before the first
+        vector query; later, each answer names its index (_verified), so no request pays for a lookup."""
+        if self._checked_index is None:
+            live = self.store.live_index()
+            if live is not None:
+                self._check_index(live)
+
+    def _check_index(self, index: str) -> None:
+        self.store.check_model(self.embedder.model_name, self.embedder.dims, index)
+        self._checked_index = index
+
+    def _vector_search(self, timing: Timing, bodies: list[dict[str, Any]]) -> list[SearchResult]:
+        """An msearch with query vectors, checked against the model of whichever index answered."""
+        try:
+            results = self._timed(timing, bodies)
+        except (StoreUnavailable, IndexNotFound):
+            raise
+        except StoreError:
+            # The alias may have moved to an index of another dimension, which ES refuses: say so.
+            live = self.store.live_index()
+            if live is not None and live != self._checked_index:
+                self._check_index(live)
+            raise
+        for index in {h.index for r in results for h in r.hits if h.index} - {self._checked_index}:
+            self._check_index(index)
+        return results
 
     # --- search -------------------------------------------------------------------------------
 
@@ -162,14 +192,12 @@ class Searcher:
         return results
 
     def _keyword_body(self, p: SearchParams, u: Understood, n_passages: int) -> dict[str, Any]:
-        """BM25 passages with highlights and document facets (grouping happens here, not in ES:
+        """BM25 passages and document facets (grouping happens here, not in ES:
         collapse with inner hits runs one extra search per document)."""
         return {
             "query": queries.keyword_query(u.groups, p.filters, u.doc_numbers, fold(p.q)),
             "size": n_passages,
-            "_source": queries.PASSAGE_FIELDS,
-            # The same words highlighted on both sides, so passages compare alike (fusion.coverage).
-            "highlight": queries.highlight(["text_seg"], u.terms),
+            "_source": SEARCH_FIELDS,
             "aggs": queries.facet_aggs(),
             "track_total_hits": False,
         }
@@ -181,7 +209,7 @@ class Searcher:
 
     def _keyword_only(self, p: SearchParams, u: Understood, timing: Timing) -> dict[str, Any]:
         (result,) = self._timed(timing, [self._keyword_body(p, u, self._window(p))])
-        candidates = _group(result.hits, keyword=True)
+        candidates = _group(result.hits, u.term_set, keyword=True)
         ranked = _sorted(fusion.fuse(list(candidates.values()), (1.0, 0.0), u.doc_number), p.sort)
         offset = (p.page - 1) * p.size
         total = int(result.aggregations.get("doc_count", {}).get("value", len(ranked)))
@@ -196,37 +224,38 @@ class Searcher:
         # each document's best one; the keyword side brings more passages per document.
         k = min(MAX_KNN, max(MIN_KNN, n * 8))
         knn_body = {
-            "knn": queries.knn_clause(vector, p.filters, k, k * 2),
+            "query": queries.knn_query(vector, p.filters, k, k * 2),
             "size": n,
             "collapse": {"field": "doc_id"},
-            "_source": queries.PASSAGE_FIELDS,
-            "aggs": queries.facet_aggs(),
-            "highlight": queries.highlight(["text_seg"], u.terms),
+            "_source": SEARCH_FIELDS,
         }
+        if p.mode == "semantic":  # hybrid counts facets over the fused documents instead
+            knn_body["aggs"] = queries.facet_aggs()
         # The best passages regardless of document: where the answer to a question usually is.
         passages_body = {
-            "knn": queries.knn_clause(vector, p.filters, ANSWER_PASSAGES, ANSWER_PASSAGES * 4),
+            "query": queries.knn_query(vector, p.filters, ANSWER_PASSAGES, ANSWER_PASSAGES * 4),
             "size": ANSWER_PASSAGES,
-            "_source": queries.PASSAGE_FIELDS,
-            "highlight": queries.highlight(["text_seg"], u.terms),
+            "_source": SEARCH_FIELDS,
         }
         # Whole documents by their mean vector: a long document cannot crowd others out here.
         docs = p.page * p.size + DOCUMENT_KNN_EXTRA
         documents_body = {
             # Just enough documents for this page: more would only add distant neighbours to the fusion.
-            "knn": queries.knn_clause(vector, p.filters, docs, docs * 4, record_type="document"),
+            "query": queries.knn_query(vector, p.filters, docs, docs * 4, record_type="document"),
             "size": docs,
-            "_source": DOCUMENT_FIELDS,
+            # Document records carry the whole text: parsing that _source costs more than the kNN itself.
+            "_source": False,
+            "docvalue_fields": queries.DOCUMENT_VALUE_FIELDS,
         }
         bodies = [knn_body, passages_body, documents_body]
         bodies += [self._keyword_body(p, u, n)] if p.mode == "hybrid" else []
-        results = self._timed(timing, bodies)
-        candidates = _group(results[0].hits, keyword=False)
-        _add_passages(candidates, results[1].hits)
+        results = self._vector_search(timing, bodies)
+        candidates = _group(results[0].hits, u.term_set, keyword=False)
+        _add_passages(candidates, results[1].hits, u.term_set)
         _add_documents(candidates, results[2].hits)
         total = len(candidates)
         if p.mode == "hybrid":
-            _merge(candidates, _group(results[3].hits, keyword=True))
+            _merge(candidates, _group(results[3].hits, u.term_set, keyword=True))
             total = max(total, int(results[3].aggregations.get("doc_count", {}).get("value", 0)))
         for c in candidates.values():
             # Words of the title tell nothing about which passage answers: every passage is "about" it.
@@ -257,18 +286,16 @@ class Searcher:
         if not bare:
             return
         filters = queries.Filters()
+        clause = queries.knn_clause(vector, filters, len(bare) * 3, len(bare) * 30)
+        clause["filter"] = [queries.PASSAGE, {"terms": {"doc_id": [c.doc_id for c in bare]}}]
         body = {
-            "knn": {
-                **queries.knn_clause(vector, filters, len(bare) * 3, len(bare) * 30),
-                "filter": [queries.PASSAGE, {"terms": {"doc_id": [c.doc_id for c in bare]}}],
-            },
+            "query": {"knn": clause},
             "size": len(bare) * 3,
-            "_source": queries.PASSAGE_FIELDS,
-            "highlight": queries.highlight(["text_seg"], u.terms),
+            "_source": SEARCH_FIELDS,
         }
-        (result,) = self._timed(timing, [body])
+        (result,) = self._vector_search(timing, [body])
         by_id = {c.doc_id: c for c in bare}
-        _add_passages(by_id, result.hits)
+        _add_passages(by_id, result.hits, u.term_set)
 
     def _browse(self, p: SearchParams, timing: Timing) -> dict[str, Any]:
         """No query text, only filters: the newest documents first."""
@@ -282,7 +309,7 @@ class Searcher:
             "aggs": queries.facet_aggs(),
         }
         (result,) = self._timed(timing, [body])
-        candidates = list(_group(result.hits, keyword=True).values())
+        candidates = list(_group(result.hits, frozenset(), keyword=True).values())
         total = int(result.aggregations.get("doc_count", {}).get("value", len(candidates)))
         return self._shape(candidates, total, result.aggregations, Understood([], [], None, []), timing)
 
@@ -327,7 +354,9 @@ class Searcher:
         vectors = sim.embed_segments(self.embedder, segments) if segments else []
         timing.embed_ms += (time.perf_counter() - t0) * 1000
         terms = sim.top_terms(text or "", self.segmenter)
-        results = self._timed(timing, sim.bodies(segments, vectors, terms, filters)) if segments else []
+        results = (
+            self._vector_search(timing, sim.bodies(segments, vectors, terms, filters)) if segments else []
+        )
         knn = [r.hits for r in results[: len(segments)]]
         keyword = results[len(segments)].hits if len(results) > len(segments) else []
         ranked = sim.rank(segments, knn, keyword)[:size]
@@ -368,12 +397,12 @@ def _sorted(ranked: list[Candidate], sort: str) -> list[Candidate]:
     return fusion.by_date(ranked) if sort == "date" else ranked
 
 
-def _passage(hit: Hit, keyword: float = 0.0, semantic: float = 0.0) -> PassageScore:
-    highlight = hit.highlights.get("text_seg", [None])[0]
+def _passage(hit: Hit, terms: frozenset[str], keyword: float = 0.0, semantic: float = 0.0) -> PassageScore:
+    highlight = mark_terms(str(hit.source.get("text_seg", "")), terms, queries.HL_PRE, queries.HL_POST)
     return PassageScore(hit.source.get("passage_id", hit.id), hit.source, keyword, semantic, highlight)
 
 
-def _group(hits: list[Hit], keyword: bool) -> dict[str, Candidate]:
+def _group(hits: list[Hit], terms: frozenset[str], keyword: bool) -> dict[str, Candidate]:
     """Passages grouped by document in rank order; a document's score is its best passage's."""
     candidates: dict[str, Candidate] = {}
     for h in hits:
@@ -386,17 +415,18 @@ def _group(hits: list[Hit], keyword: bool) -> dict[str, Candidate]:
                 c.semantic = h.score
         if len(c.passages) < PASSAGES_PER_DOC:
             pid = str(h.source.get("passage_id", h.id))
-            c.passages[pid] = _passage(h, keyword=h.score) if keyword else _passage(h, semantic=h.score)
+            scores = {"keyword": h.score} if keyword else {"semantic": h.score}
+            c.passages[pid] = _passage(h, terms, **scores)
     return candidates
 
 
-def _add_passages(candidates: dict[str, Candidate], hits: list[Hit]) -> None:
+def _add_passages(candidates: dict[str, Candidate], hits: list[Hit], terms: frozenset[str]) -> None:
     """More semantic passages for documents already gathered (the collapsed side keeps one each)."""
     for h in hits:
         c = candidates.get(h.doc_id)
         pid = str(h.source.get("passage_id", h.id))
         if c is not None and pid not in c.passages:
-            c.passages[pid] = _passage(h, semantic=h.score)
+            c.passages[pid] = _passage(h, terms, semantic=h.score)
 
 
 def _add_documents(candidates: dict[str, Candidate], hits: list[Hit]) -> None:

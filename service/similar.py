@@ -74,7 +74,7 @@ def top_terms(text: str, segmenter: Segmenter, n: int = 30) -> list[str]:
 def bodies(segments: list[Segment], vectors: Any, terms: list[str], filters: Filters) -> list[dict[str, Any]]:
     knn = [
         {
-            "knn": queries.knn_clause([float(x) for x in v], filters, KNN_PER_SEGMENT, KNN_PER_SEGMENT * 4),
+            "query": queries.knn_query([float(x) for x in v], filters, KNN_PER_SEGMENT, KNN_PER_SEGMENT * 4),
             "size": KNN_PER_SEGMENT,
             "_source": queries.PASSAGE_FIELDS,
         }

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Highlight markers: control characters that the indexer strips from text, so they cannot collide
-# with document content (a literal "<em>" in a document stays text).
+# Highlight markers (analyzers.segment.mark_terms): control characters that the indexer strips from
+# text, so they cannot collide with document content (a literal "<em>" in a document stays text).
 HL_PRE = "\x01"
 HL_POST = "\x02"
 
@@ -40,21 +40,6 @@ def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
         bounds = {k: v for k, v in (("gte", filters.date_from), ("lte", filters.date_to)) if v}
         clauses.append({"range": {"date": bounds}})
     return clauses
-
-
-def highlight(fields: list[str], terms: list[str] | None = None) -> dict[str, Any]:
-    """Whole-field highlights (passages are short) with marker characters, mapped back by analyzers.
-
-    terms: highlight these words instead of what the search matched (kNN hits match no words).
-    """
-    body: dict[str, Any] = {
-        "pre_tags": [HL_PRE],
-        "post_tags": [HL_POST],
-        "fields": {f: {"number_of_fragments": 0, "type": "unified"} for f in fields},
-    }
-    if terms is not None:
-        body["highlight_query"] = {"terms": {fields[0]: terms}}
-    return body
 
 
 def keyword_query(
@@ -144,6 +129,14 @@ def knn_clause(
     }
 
 
+def knn_query(
+    vector: list[float], filters: Filters, k: int, num_candidates: int, record_type: str = "passage"
+) -> dict[str, Any]:
+    """knn_clause as a query: scored in the query phase, where the top-level `knn` section first runs a
+    separate search phase of its own (measured: a collapsed passage kNN 6 -> 3.5 ms)."""
+    return {"knn": knn_clause(vector, filters, k, num_candidates, record_type)}
+
+
 # Passage fields a result page needs (the vector is never sent back).
 PASSAGE_FIELDS = [
     "doc_id",
@@ -158,6 +151,17 @@ PASSAGE_FIELDS = [
     "kind",
     "start",
     "end",
+]
+
+
+# A document's metadata read from doc values (keyword fields), without touching its large _source.
+DOCUMENT_VALUE_FIELDS: list[str | dict[str, str]] = [
+    "doc_id",
+    "title",
+    "doc_number",
+    "issuer",
+    {"field": "date", "format": "strict_date"},
+    "kind",
 ]
 
 

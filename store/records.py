@@ -110,6 +110,7 @@ class Hit:
     source: dict[str, Any]
     highlights: dict[str, list[str]] = field(default_factory=dict)
     inner: dict[str, list[Hit]] = field(default_factory=dict)
+    index: str = ""  # the concrete index that answered (the alias may have moved since the last query)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ PASSAGE = {
     "issuer": "聊城市人民政府办公室",
     "date": "2023-05-06",
     "kind": "通知",
+    "text_seg": "加强 古树 名木 保护 工作 。",
 }
 API_PATHS = ["/api/search?q=古树", "/api/suggest?q=古树", "/api/documents/d1", "/api/documents/d1/similar"]
 
@@ -45,7 +46,7 @@ def make_store() -> Mock:
     store.count.return_value = 1
     store.index_meta.return_value = {"model_name": "fake", "dims": 8}
     store.get_document.return_value = None
-    hit = Hit("d1#0", "d1", 3.5, PASSAGE, {"text_seg": ["加强 \x01古树\x02 名木 保护 工作 。"]})
+    hit = Hit("d1#0", "d1", 3.5, PASSAGE)
     store.msearch.return_value = [SearchResult(1, [hit], {"doc_count": {"value": 1}}, 2)]
     store.search.return_value = SearchResult(0, [], {}, 1)
     return store

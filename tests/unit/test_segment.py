@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzers.segment import Segmenter, read_user_dict, restore_highlight
+from analyzers.segment import Segmenter, mark_terms, read_user_dict, restore_highlight
 from analyzers.textnorm import fold
 from config.settings import AnalyzerSettings
 
@@ -141,3 +141,46 @@ def test_read_user_dict_skips_comments(tmp_path: Path) -> None:
     path = tmp_path / "dict.txt"
     path.write_text("# comment\n古樹 3000 n\n\n名木\n", encoding="utf-8")
     assert read_user_dict(path) == [("古树", 3000, "n"), ("名木", None, None)]
+
+
+@pytest.mark.parametrize(
+    ("marked", "expected"),
+    [
+        ("古树 \x01名木", "古树<em>名木</em>"),  # left open: closed at the end
+        ("古树\x02 名木", "古树名木"),  # a stray closing marker is dropped
+        ("\x01\x02古树 名木", "<em></em>古树名木"),
+    ],
+)
+def test_restore_highlight_unbalanced_markers(marked: str, expected: str) -> None:
+    assert restore_highlight("古树名木", marked) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("古树名木保護高新區 　\n，<>&ＡＢ")), min_size=1, max_size=40),
+    st.data(),
+)
+def test_restore_highlight_marks_exactly_the_marked_tokens(text: str, data: st.DataObject) -> None:
+    tokens = _SEGMENTER.seg_field(text).split(" ")
+    marked = data.draw(st.lists(st.booleans(), min_size=len(tokens), max_size=len(tokens)))
+    out = restore_highlight(
+        text, " ".join(f"\x01{t}\x02" if m else t for t, m in zip(tokens, marked, strict=True))
+    )
+    assert html.unescape(out.replace("<em>", "").replace("</em>", "")) == text  # nothing inserted or lost
+    assert out.count("<em>") == out.count("</em>") == sum(marked)
+
+
+def test_mark_terms_marks_whole_tokens_only() -> None:
+    seg = "加强 古树名木 保护 , 保护区 建设"
+    assert mark_terms(seg, frozenset({"保护", "建设"})) == "加强 古树名木 \x01保护\x02 , 保护区 \x01建设\x02"
+    assert mark_terms(seg, frozenset({"古树"})) is None  # part of a token is no match
+    assert mark_terms(seg, frozenset()) is None
+
+
+def test_marked_terms_restore_onto_the_original(segmenter: Segmenter) -> None:
+    original = "加強古樹名木保護，保護區建設"
+    marked = mark_terms(segmenter.seg_field(original), frozenset(segmenter.query_tokens("古树名木 保护")))
+    assert marked is not None
+    html_out = restore_highlight(original, marked)
+    assert html_out.replace("<em>", "").replace("</em>", "") == original
+    assert "<em>保護</em>，" in html_out and "保護區建設" in html_out  # 保護區 is another word
