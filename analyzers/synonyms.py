@@ -37,6 +37,9 @@ def parse_rules(text: str, source: str = "<synonyms>") -> dict[str, list[str]]:
     return table
 
 
+MAX_PHRASE_TOKENS = 4  # the longest rule word, in jieba tokens, that a query may spell out
+
+
 class Synonyms:
     """Loaded once from the rule file; expand() gives each query token its alternatives."""
 
@@ -49,5 +52,20 @@ class Synonyms:
         return [token, *found[1:]] if found else [token]
 
     def expand(self, tokens: list[str]) -> list[list[str]]:
-        """For each query token, its alternatives, the token itself first."""
-        return [self.alternatives(t) for t in tokens]
+        """One group per query word: the word itself first, then its alternatives. Consecutive tokens that
+        together spell a rule's word form one group, longest first: jieba cuts 残障人士 into 残障 人士,
+        and the rule for 残障人士 must still apply."""
+        groups: list[list[str]] = []
+        i = 0
+        while i < len(tokens):
+            for n in range(min(MAX_PHRASE_TOKENS, len(tokens) - i), 1, -1):
+                phrase = "".join(tokens[i : i + n])
+                found = self._table.get(fold(phrase))
+                if found:
+                    groups.append([phrase, *found[1:]])
+                    i += n
+                    break
+            else:
+                groups.append(self.alternatives(tokens[i]))
+                i += 1
+        return groups

@@ -30,6 +30,7 @@ from store.search_store import SearchStore
 # Passages gathered per side: documents have several matching passages, so a page of N documents needs
 # a few times N passages; bounded so a deep page stays cheap.
 PASSAGES_PER_DOC = 3
+EXTRA_PASSAGES_PER_DOC = 2
 MIN_PASSAGES = 40
 MAX_PASSAGES = 1000
 MIN_KNN = 300
@@ -191,16 +192,32 @@ class Searcher:
         timing.es_ms += (time.perf_counter() - t0) * 1000
         return results
 
-    def _keyword_body(self, p: SearchParams, u: Understood, n_passages: int) -> dict[str, Any]:
-        """BM25 passages and document facets (grouping happens here, not in ES:
-        collapse with inner hits runs one extra search per document)."""
-        return {
-            "query": queries.keyword_query(u.groups, p.filters, u.doc_numbers, fold(p.q)),
-            "size": n_passages,
+    def _keyword_bodies(self, p: SearchParams, u: Understood, n_docs: int) -> list[dict[str, Any]]:
+        """BM25 twice in one msearch: collapsed by document (each document's best passage, so one long
+        document cannot fill the window, plus the facets), and the best passages regardless of document
+        (a document's second and third passage). Collapse's own inner_hits would run one more search per
+        document."""
+        query = queries.keyword_query(
+            u.groups, p.filters, u.doc_numbers, fold(p.q), question=fusion.is_question(p.q)
+        )
+        documents = {
+            "query": query,
+            "size": n_docs,
+            "collapse": {"field": "doc_id"},
             "_source": SEARCH_FIELDS,
             "aggs": queries.facet_aggs(),
             "track_total_hits": False,
         }
+        # Every fetched hit costs Elasticsearch ~0.1 ms: enough extra passages for this page's documents.
+        n_passages = min(n_docs, p.page * p.size * EXTRA_PASSAGES_PER_DOC)
+        passages = {"query": query, "size": n_passages, "_source": SEARCH_FIELDS, "track_total_hits": False}
+        return [documents, passages]
+
+    def _keyword_candidates(self, results: list[SearchResult], u: Understood) -> dict[str, Candidate]:
+        documents, passages = results
+        candidates = _group(documents.hits, u.term_set, keyword=True)
+        _add_passages(candidates, passages.hits, u.term_set, keyword=True)
+        return candidates
 
     @staticmethod
     def _window(p: SearchParams) -> int:
@@ -208,8 +225,10 @@ class Searcher:
         return min(MAX_PASSAGES, max(MIN_PASSAGES, p.page * p.size * PASSAGES_PER_DOC))
 
     def _keyword_only(self, p: SearchParams, u: Understood, timing: Timing) -> dict[str, Any]:
-        (result,) = self._timed(timing, [self._keyword_body(p, u, self._window(p))])
-        candidates = _group(result.hits, u.term_set, keyword=True)
+        # Only this page's documents are shown, and nothing is fused with them.
+        results = self._timed(timing, self._keyword_bodies(p, u, p.page * p.size))
+        result = results[0]
+        candidates = self._keyword_candidates(results, u)
         ranked = _sorted(fusion.fuse(list(candidates.values()), (1.0, 0.0), u.doc_number), p.sort)
         offset = (p.page - 1) * p.size
         total = int(result.aggregations.get("doc_count", {}).get("value", len(ranked)))
@@ -248,14 +267,14 @@ class Searcher:
             "docvalue_fields": queries.DOCUMENT_VALUE_FIELDS,
         }
         bodies = [knn_body, passages_body, documents_body]
-        bodies += [self._keyword_body(p, u, n)] if p.mode == "hybrid" else []
+        bodies += self._keyword_bodies(p, u, n) if p.mode == "hybrid" else []
         results = self._vector_search(timing, bodies)
         candidates = _group(results[0].hits, u.term_set, keyword=False)
         _add_passages(candidates, results[1].hits, u.term_set)
         _add_documents(candidates, results[2].hits)
         total = len(candidates)
         if p.mode == "hybrid":
-            _merge(candidates, _group(results[3].hits, u.term_set, keyword=True))
+            _merge(candidates, self._keyword_candidates(results[3:5], u))
             total = max(total, int(results[3].aggregations.get("doc_count", {}).get("value", 0)))
         for c in candidates.values():
             # Words of the title tell nothing about which passage answers: every passage is "about" it.
@@ -420,12 +439,18 @@ def _group(hits: list[Hit], terms: frozenset[str], keyword: bool) -> dict[str, C
     return candidates
 
 
-def _add_passages(candidates: dict[str, Candidate], hits: list[Hit], terms: frozenset[str]) -> None:
-    """More semantic passages for documents already gathered (the collapsed side keeps one each)."""
+def _add_passages(
+    candidates: dict[str, Candidate], hits: list[Hit], terms: frozenset[str], keyword: bool = False
+) -> None:
+    """More passages for documents already gathered (a collapsed search keeps one each)."""
     for h in hits:
         c = candidates.get(h.doc_id)
         pid = str(h.source.get("passage_id", h.id))
-        if c is not None and pid not in c.passages:
+        if c is None or pid in c.passages:
+            continue
+        if keyword and len(c.passages) < PASSAGES_PER_DOC:
+            c.passages[pid] = _passage(h, terms, keyword=h.score)
+        elif not keyword:
             c.passages[pid] = _passage(h, terms, semantic=h.score)
 
 

@@ -49,6 +49,7 @@ def keyword_query(
     folded_query: str = "",
     title_boost: float = 3.0,
     phrase_boost: float = 2.0,
+    question: bool = False,
 ) -> dict[str, Any]:
     """BM25 over jieba tokens and character bigrams, with title and phrase boosts.
 
@@ -57,12 +58,14 @@ def keyword_query(
     doc_numbers: canonical 文号 recognised in the query; an exact match outranks any text match.
     A passage must match most query tokens OR most query bigrams: jieba may cut a word differently in
     a query than in a document (妇女儿童 / 妇女 儿童), where bigrams still agree.
+    question: the query is a sentence in everyday words, most of which the answer does not use.
     """
     recall: list[dict[str, Any]] = []
     if token_groups:
         groups = [_token_group(group, title_boost) for group in token_groups]
-        # Short queries need all their words; longer ones most of them.
-        minimum = "100%" if len(token_groups) <= 2 else "60%"
+        # Short queries need all their words; longer ones most of them; questions (小作坊 升级成 规模以上企业
+        # 拿 奖励) a few, the semantic side carries them.
+        minimum = "100%" if len(token_groups) <= 2 else "40%" if question else "60%"
         recall.append({"bool": {"should": groups, "minimum_should_match": minimum}})
     if folded_query.strip():
         recall.append({"match": {"text_cjk": {"query": folded_query, "minimum_should_match": "75%"}}})

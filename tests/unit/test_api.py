@@ -47,7 +47,8 @@ def make_store() -> Mock:
     store.index_meta.return_value = {"model_name": "fake", "dims": 8}
     store.get_document.return_value = None
     hit = Hit("d1#0", "d1", 3.5, PASSAGE)
-    store.msearch.return_value = [SearchResult(1, [hit], {"doc_count": {"value": 1}}, 2)]
+    result = SearchResult(1, [hit], {"doc_count": {"value": 1}}, 2)
+    store.msearch.side_effect = lambda bodies: [result] * len(bodies)
     store.search.return_value = SearchResult(0, [], {}, 1)
     return store
 

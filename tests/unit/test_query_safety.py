@@ -47,7 +47,7 @@ def test_keyword_and_knn_bodies_use_only_safe_clauses(q: str) -> None:
     p = parse_search({"q": q}, Settings().service)
     u = searcher.understand(p.q)
     bodies = [
-        searcher._keyword_body(p, u, 40),
+        *searcher._keyword_bodies(p, u, 40),
         {"knn": queries.knn_clause([0.0] * 8, p.filters, 10, 20)},
         *similar.bodies(similar.cut_draft(q * 3), [[0.0] * 8], similar.top_terms(q, _SEGMENTER), p.filters),
     ]

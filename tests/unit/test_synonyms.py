@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from analyzers.segment import Segmenter
-from analyzers.synonyms import SynonymRuleError, Synonyms, parse_rules
+from analyzers.synonyms import MAX_PHRASE_TOKENS, SynonymRuleError, Synonyms, parse_rules
 from config.settings import AnalyzerSettings
 
 RULES = """
@@ -17,6 +17,7 @@ RULES = """
 补贴, 补助
 奖励, 补助
 殘障 => 殘疾
+殘障人士, 残疾人
 """
 
 
@@ -51,6 +52,21 @@ def test_expand_keeps_token_order(synonyms: Synonyms) -> None:
         ["体检"],
         ["补贴", "补助"],
     ]
+
+
+def test_rule_words_of_several_tokens_meet_the_query(synonyms: Synonyms) -> None:
+    # jieba cuts 残障人士 into 残障 人士: the pair is one word of the rule, not two
+    assert synonyms.expand(["残障", "人士", "托养"]) == [["残障人士", "残疾人"], ["托养"]]
+    assert synonyms.expand(["人士", "残障"]) == [["人士"], ["残障", "残疾"]]  # order matters
+
+
+def test_every_shipped_rule_word_is_reachable_from_a_query() -> None:
+    settings = AnalyzerSettings()
+    synonyms, segmenter = Synonyms(settings.synonyms), Segmenter(settings)
+    for word in parse_rules(settings.synonyms.read_text(encoding="utf-8")):
+        tokens = segmenter.tokens(word)
+        assert len(tokens) <= MAX_PHRASE_TOKENS, word
+        assert synonyms.expand(tokens)[0][0] == "".join(tokens), (word, tokens)
 
 
 @pytest.mark.parametrize("bad", ["a => b => c", "a, , b", " => b"])
