@@ -198,7 +198,7 @@ class Pipeline:
         for item in batch:
             n = len(item.passages)
             records += passage_records(item.meta, item.passages, vectors[offset : offset + n])  # type: ignore[index]
-            records.append(document_record(item.meta, item.doc, item.digest, vectors[offset : offset + n]))  # type: ignore[index]
+            records.append(document_record(item.meta, item.doc, item.digest, n))
             offset += n
         return records
 

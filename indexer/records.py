@@ -101,11 +101,6 @@ def passage_records(
     ]
 
 
-def document_record(meta: DocumentMeta, doc: Document, digest: str, vectors: np.ndarray) -> DocumentRecord:
-    """The whole document, with the normalised mean of its passage vectors."""
-    mean = vectors.mean(axis=0) if len(vectors) else None
-    norm = float(np.linalg.norm(mean)) if mean is not None else 0.0
-    vector = tuple((mean / norm).tolist()) if mean is not None and norm > 0 else ()
-    return DocumentRecord(
-        meta=meta, text=doc.text, content_hash=digest, passage_count=len(vectors), vector=vector
-    )
+def document_record(meta: DocumentMeta, doc: Document, digest: str, passage_count: int) -> DocumentRecord:
+    """The whole document: its text for the document page, its hash for `update`."""
+    return DocumentRecord(meta=meta, text=doc.text, content_hash=digest, passage_count=passage_count)

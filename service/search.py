@@ -31,11 +31,10 @@ from store.search_store import SearchStore
 # a few times N passages; bounded so a deep page stays cheap.
 PASSAGES_PER_DOC = 3
 EXTRA_PASSAGES_PER_DOC = 2
-MIN_PASSAGES = 40
+MIN_PASSAGES = 30
 MAX_PASSAGES = 1000
 MIN_KNN = 300
-DOCUMENT_KNN_EXTRA = 5
-ANSWER_PASSAGES = 30
+ANSWER_PASSAGES = 20
 # text_seg: highlights are marked here (analyzers.segment.mark_terms) rather than by Elasticsearch's
 # highlighter, which cost ~3 ms per search for the same marks.
 SEARCH_FIELDS = [*queries.PASSAGE_FIELDS, "text_seg"]
@@ -256,26 +255,15 @@ class Searcher:
             "size": ANSWER_PASSAGES,
             "_source": SEARCH_FIELDS,
         }
-        # Whole documents by their mean vector: a long document cannot crowd others out here.
-        docs = p.page * p.size + DOCUMENT_KNN_EXTRA
-        documents_body = {
-            # Just enough documents for this page: more would only add distant neighbours to the fusion.
-            "query": queries.knn_query(vector, p.filters, docs, docs * 4, record_type="document"),
-            "size": docs,
-            # Document records carry the whole text: parsing that _source costs more than the kNN itself.
-            "_source": False,
-            "docvalue_fields": queries.DOCUMENT_VALUE_FIELDS,
-        }
-        bodies = [knn_body, passages_body, documents_body]
+        bodies = [knn_body, passages_body]
         bodies += self._keyword_bodies(p, u, n) if p.mode == "hybrid" else []
         results = self._vector_search(timing, bodies)
         candidates = _group(results[0].hits, u.term_set, keyword=False)
         _add_passages(candidates, results[1].hits, u.term_set)
-        _add_documents(candidates, results[2].hits)
         total = len(candidates)
         if p.mode == "hybrid":
-            _merge(candidates, self._keyword_candidates(results[3:5], u))
-            total = max(total, int(results[3].aggregations.get("doc_count", {}).get("value", 0)))
+            _merge(candidates, self._keyword_candidates(results[2:4], u))
+            total = max(total, int(results[2].aggregations.get("doc_count", {}).get("value", 0)))
         for c in candidates.values():
             # Words of the title tell nothing about which passage answers: every passage is "about" it.
             title = fold(str(c.source.get("title", "")))
@@ -294,27 +282,7 @@ class Searcher:
             facets_json(results[0].aggregations) if p.mode == "semantic" else facets_from_candidates(ranked)
         )
         page = ranked[offset : offset + p.size]
-        self._fill_passages(page, vector, u, timing)
         return self._shape(page, total, None, u, timing, facets)
-
-    def _fill_passages(
-        self, page: list[Candidate], vector: list[float], u: Understood, timing: Timing
-    ) -> None:
-        """Documents found only by their mean vector still show their best passages."""
-        bare = [c for c in page if not c.passages]
-        if not bare:
-            return
-        filters = queries.Filters()
-        clause = queries.knn_clause(vector, filters, len(bare) * 3, len(bare) * 30)
-        clause["filter"] = [queries.PASSAGE, {"terms": {"doc_id": [c.doc_id for c in bare]}}]
-        body = {
-            "query": {"knn": clause},
-            "size": len(bare) * 3,
-            "_source": SEARCH_FIELDS,
-        }
-        (result,) = self._vector_search(timing, [body])
-        by_id = {c.doc_id: c for c in bare}
-        _add_passages(by_id, result.hits, u.term_set)
 
     def _browse(self, p: SearchParams, timing: Timing) -> dict[str, Any]:
         """No query text, only filters: the newest documents first."""
@@ -452,14 +420,6 @@ def _add_passages(
             c.passages[pid] = _passage(h, terms, keyword=h.score)
         elif not keyword:
             c.passages[pid] = _passage(h, terms, semantic=h.score)
-
-
-def _add_documents(candidates: dict[str, Candidate], hits: list[Hit]) -> None:
-    """Documents found by their mean vector join the candidates (recall); a document whose passages
-    were found keeps their score: mean vectors of long documents sit close to every query."""
-    for h in hits:
-        if h.doc_id not in candidates:
-            candidates[h.doc_id] = Candidate(h.doc_id, h.source, semantic=h.score)
 
 
 def _merge(semantic: dict[str, Candidate], keyword: dict[str, Candidate]) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from config.settings import EsSettings
 
 # Bump when the mapping or the stored fields change: the indexer then refuses to `update` an old index.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 LIVE_REFRESH_INTERVAL = "1s"
 
 # Segmented fields hold jieba tokens joined by spaces (analyzers.Segmenter.seg_field), so Elasticsearch
@@ -43,7 +43,7 @@ def index_body(settings: EsSettings, model_name: str, dims: int) -> dict[str, An
             # Vectors are searched, never read back: keeping them out of _source makes every fetched hit
             # ~10 KB lighter to load and parse (a search fetching 60 passages got ~2x faster).
             # (text_cjk is only matched, never shown.)
-            "_source": {"excludes": ["vector", "doc_vector", "text_cjk"]},
+            "_source": {"excludes": ["vector", "text_cjk"]},
             "_meta": {"model_name": model_name, "dims": dims, "schema_version": SCHEMA_VERSION},
             "properties": {
                 "type": {"type": "keyword"},
@@ -74,9 +74,6 @@ def index_body(settings: EsSettings, model_name: str, dims: int) -> dict[str, An
                 "content_hash": {"type": "keyword"},
                 "passage_count": {"type": "integer"},
                 "vector": _vector(dims),
-                # Whole-document mean vectors in their own field: their HNSW graph holds documents
-                # only, instead of a filtered search through every passage's graph.
-                "doc_vector": _vector(dims),
             },
         },
     }

@@ -111,15 +111,11 @@ def _token_group(alternatives: list[str], title_boost: float) -> dict[str, Any]:
     }
 
 
-def knn_clause(
-    vector: list[float], filters: Filters, k: int, num_candidates: int, record_type: str = "passage"
-) -> dict[str, Any]:
-    """kNN over passage vectors, or (record_type="document") over whole-document mean vectors."""
+def knn_clause(vector: list[float], filters: Filters, k: int, num_candidates: int) -> dict[str, Any]:
+    """kNN over passage vectors."""
     clauses = filter_clauses(filters)
-    if record_type != "passage":
-        clauses = [{"term": {"type": record_type}}, *clauses[1:]]
     return {
-        "field": "vector" if record_type == "passage" else "doc_vector",
+        "field": "vector",
         "query_vector": vector,
         "k": k,
         "num_candidates": max(num_candidates, k),
@@ -132,12 +128,10 @@ def knn_clause(
     }
 
 
-def knn_query(
-    vector: list[float], filters: Filters, k: int, num_candidates: int, record_type: str = "passage"
-) -> dict[str, Any]:
+def knn_query(vector: list[float], filters: Filters, k: int, num_candidates: int) -> dict[str, Any]:
     """knn_clause as a query: scored in the query phase, where the top-level `knn` section first runs a
     separate search phase of its own (measured: a collapsed passage kNN 6 -> 3.5 ms)."""
-    return {"knn": knn_clause(vector, filters, k, num_candidates, record_type)}
+    return {"knn": knn_clause(vector, filters, k, num_candidates)}
 
 
 # Passage fields a result page needs (the vector is never sent back).

@@ -35,9 +35,6 @@ class DocumentRecord:
     text: str
     content_hash: str
     passage_count: int
-    # The normalised mean of its passage vectors: finds the document by meaning even where a long
-    # document's passages crowd it out of a passage-level kNN. Empty for a document without passages.
-    vector: tuple[float, ...] = ()
 
     @property
     def record_id(self) -> str:
@@ -51,8 +48,6 @@ class DocumentRecord:
             "content_hash": self.content_hash,
             "passage_count": self.passage_count,
         }
-        if self.vector:
-            source["doc_vector"] = list(self.vector)
         return source
 
 
