@@ -23,9 +23,11 @@ from indexer.sources import iter_source_files, read_documents
 from store.search_store import SearchStore
 
 
-def _sample_passages(corpus: list[Path], settings: Settings, n: int = 400) -> list[str]:
+def _sample_passages(corpus: list[Path], settings: Settings) -> list[str]:
     """Real passages cut the way the indexer cuts them, spread evenly over the whole corpus (passage
-    length sets the embedding cost, and files differ a lot), for the model's raw embedding rate."""
+    length sets the embedding cost, and files differ a lot), for the model's raw embedding rate: as many
+    as the indexer embeds at once, since the embedder sorts each chunk by length to save padding."""
+    n = settings.indexer.embed_chunk_passages
     texts: list[str] = []
     for root in corpus:
         folder = root if root.is_dir() else root.parent

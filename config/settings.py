@@ -57,6 +57,9 @@ class IndexerSettings(_Section):
     max_file_bytes: int = Field(default=50_000_000, ge=1)
     passage_min_chars: int = Field(default=100, ge=10)
     passage_max_chars: int = Field(default=500, ge=50)
+    # Passages handed to the embedder at once. It sorts them by length before batching, so a large
+    # chunk wastes little on padding: on the laws corpus 64 at a time ran at 36 passages/s, 1,536 at 74.
+    embed_chunk_passages: int = Field(default=1024, ge=1)
 
 
 class ServiceSettings(_Section):

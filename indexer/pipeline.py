@@ -76,7 +76,7 @@ class Pipeline:
         self.store = store
         self.embedder = embedder
         self.segmenter = segmenter
-        self._batch_passages = max(64, settings.model.batch_size * 2)
+        self._batch_passages = settings.indexer.embed_chunk_passages
 
     def build(self, paths: Sequence[Path], progress: bool = False) -> Report:
         """Write everything into a new index; publish it only when complete and counted."""

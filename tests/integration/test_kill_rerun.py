@@ -29,7 +29,14 @@ def _expected(folder: Path) -> tuple[int, int]:
 
 
 def _cli(alias: str, *args: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "SEARCH_ES__URL": es_url(), "SEARCH_ES__INDEX": alias, "HF_HUB_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "SEARCH_ES__URL": es_url(),
+        "SEARCH_ES__INDEX": alias,
+        "HF_HUB_OFFLINE": "1",
+        # small chunks, so records reach Elasticsearch while the process still has work left to kill
+        "SEARCH_INDEXER__EMBED_CHUNK_PASSAGES": "64",
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "indexer", *args],
         cwd=ROOT,
