@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from analyzers.docnum import find_doc_numbers, looks_like_doc_number_query
@@ -65,13 +66,9 @@ class Understood:
     doc_number: str | None  # the whole query is this 文号
     doc_numbers: list[str]  # 文号 found in the query
 
-    @property
-    def terms(self) -> list[str]:
-        """Every token a hit may be highlighted for: the query's and its synonyms'."""
-        return sorted(self.term_set)
-
-    @property
+    @cached_property
     def term_set(self) -> frozenset[str]:
+        """Every token a hit may be highlighted for: the query's and its synonyms'."""
         return frozenset(
             {t for group in self.groups for alt in group for t in alt.split()} | set(self.tokens)
         )
