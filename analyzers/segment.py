@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 PRE = "\x01"
 POST = "\x02"
-# Elasticsearch's highlight markers; text_seg must never contain them.
+# Highlight markers (mark_terms, restore_highlight); text_seg must never contain them.
 _MARKERS = str.maketrans({PRE: " ", POST: " "})
 
 

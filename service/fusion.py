@@ -65,7 +65,7 @@ class PassageScore:
     source: dict[str, object]
     keyword: float = 0.0
     semantic: float = 0.0
-    highlight: str | None = None  # ES highlight of text_seg, with marker characters
+    highlight: str | None = None  # text_seg with the query's words between marker characters
     score: float = 0.0
     coverage: float = 0.0  # share of the query's words found in the passage
 

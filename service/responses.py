@@ -19,8 +19,8 @@ def document_url(doc_id: str) -> str:
 def highlight_html(text: str, highlighted_seg: str | None, segmenter: Segmenter) -> str:
     """The passage text, HTML-escaped, with <em> around matched words; no spaces inserted.
 
-    highlighted_seg is Elasticsearch's highlight of text_seg (kNN hits get one too, through a
-    highlight_query of the query's words); None means no word matched.
+    highlighted_seg is the passage's text_seg with the query's words between marker characters
+    (analyzers.segment.mark_terms, for keyword and kNN hits alike); None means no word matched.
     """
     if highlighted_seg is None:
         return html.escape(text)
