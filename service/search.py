@@ -252,15 +252,20 @@ class Searcher:
             "size": ANSWER_PASSAGES,
             "_source": SEARCH_FIELDS,
         }
-        bodies = [knn_body, passages_body]
+        # Keyword-like queries in hybrid mode show the passages with their words (the keyword side's);
+        # questions and semantic mode need the passages closest in meaning.
+        answers = p.mode == "semantic" or fusion.is_question(p.q)
+        bodies = [knn_body, passages_body] if answers else [knn_body]
         bodies += self._keyword_bodies(p, u, n) if p.mode == "hybrid" else []
         results = self._vector_search(timing, bodies)
         candidates = _group(results[0].hits, u.term_set, keyword=False)
-        _add_passages(candidates, results[1].hits, u.term_set)
+        if answers:
+            _add_passages(candidates, results[1].hits, u.term_set)
         total = len(candidates)
         if p.mode == "hybrid":
-            _merge(candidates, self._keyword_candidates(results[2:4], u))
-            total = max(total, int(results[2].aggregations.get("doc_count", {}).get("value", 0)))
+            keyword_results = results[-2:]
+            _merge(candidates, self._keyword_candidates(keyword_results, u))
+            total = max(total, int(keyword_results[0].aggregations.get("doc_count", {}).get("value", 0)))
         for c in candidates.values():
             # Words of the title tell nothing about which passage answers: every passage is "about" it.
             title = fold(str(c.source.get("title", "")))

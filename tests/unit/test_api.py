@@ -105,6 +105,23 @@ def test_keyword_search_shape(client: FlaskClient, store: Mock) -> None:
 
 
 @pytest.mark.parametrize(
+    ("q", "mode", "searches"),
+    [
+        # collapsed passage kNN + keyword by document + keyword passages
+        ("古树名木", "hybrid", 3),
+        # ... + the passages closest in meaning, where answers to questions sit
+        ("乡村学校的老师每年有免费体检吗", "hybrid", 4),
+        ("古树名木", "semantic", 2),
+        ("古树名木", "keyword", 2),
+    ],
+)
+def test_searches_per_query_shape(client: FlaskClient, store: Mock, q: str, mode: str, searches: int) -> None:
+    assert client.get("/api/search", query_string={"q": q, "mode": mode}).status_code == 200
+    (bodies,), _ = store.msearch.call_args
+    assert len(bodies) == searches
+
+
+@pytest.mark.parametrize(
     ("path", "name"),
     [
         ("/api/search", "q"),
