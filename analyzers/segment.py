@@ -20,7 +20,9 @@ log = logging.getLogger(__name__)
 
 PRE = "\x01"
 POST = "\x02"
-# Highlight markers (mark_terms, restore_highlight); text_seg must never contain them.
+# Highlight markers (mark_terms, restore_highlight): control characters that the indexer strips from text,
+# so they cannot collide with document content (a literal "<em>" in a document stays text); text_seg never
+# contains them.
 _MARKERS = str.maketrans({PRE: " ", POST: " "})
 
 

@@ -54,5 +54,5 @@ def fold_width_and_case(text: str) -> str:
 
 def fold(text: str) -> str:
     """Traditional->simplified, full-width->half-width, ASCII lowercase; len(fold(t)) == len(t)."""
-    narrowed = text.translate(_WIDTH_AND_CASE)
+    narrowed = fold_width_and_case(text)
     return _HAN_RUN.sub(lambda m: _simplify_run(m.group(0)), narrowed)

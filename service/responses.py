@@ -7,7 +7,6 @@ from typing import Any
 
 from analyzers.segment import Segmenter
 from service.fusion import Candidate, PassageScore, best_passages
-from store.queries import HL_POST, HL_PRE
 
 DOC_FIELDS = ("title", "doc_number", "issuer", "date", "kind")
 
@@ -24,7 +23,7 @@ def highlight_html(text: str, highlighted_seg: str | None, segmenter: Segmenter)
     """
     if highlighted_seg is None:
         return html.escape(text)
-    return segmenter.restore_highlight(text, highlighted_seg, HL_PRE, HL_POST)
+    return segmenter.restore_highlight(text, highlighted_seg)
 
 
 def passage_json(p: PassageScore, segmenter: Segmenter) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from analyzers.docnum import find_doc_numbers, looks_like_doc_number_query
 from analyzers.embed import Embedder
-from analyzers.segment import Segmenter, mark_terms
+from analyzers.segment import POST, PRE, Segmenter, mark_terms
 from analyzers.synonyms import Synonyms
 from analyzers.textnorm import fold
 from config.settings import Settings
@@ -271,9 +271,7 @@ class Searcher:
             title = fold(str(c.source.get("title", "")))
             telling = [t for t in u.tokens if t not in title] or u.tokens
             for passage in c.passages.values():
-                passage.coverage = fusion.coverage(
-                    passage.highlight, telling, queries.HL_PRE, queries.HL_POST
-                )
+                passage.coverage = fusion.coverage(passage.highlight, telling, PRE, POST)
         ranked = fusion.fuse(list(candidates.values()), fusion.weights_for(p.q, p.mode), u.doc_number)
         if p.mode == "hybrid":  # what "matches": keyword matches and clearly related documents
             ranked = fusion.matching(ranked)
@@ -387,7 +385,7 @@ def _sorted(ranked: list[Candidate], sort: str) -> list[Candidate]:
 
 
 def _passage(hit: Hit, terms: frozenset[str], keyword: float = 0.0, semantic: float = 0.0) -> PassageScore:
-    highlight = mark_terms(str(hit.source.get("text_seg", "")), terms, queries.HL_PRE, queries.HL_POST)
+    highlight = mark_terms(str(hit.source.get("text_seg", "")), terms)
     return PassageScore(hit.source.get("passage_id", hit.id), hit.source, keyword, semantic, highlight)
 
 
@@ -416,12 +414,10 @@ def _add_passages(
     for h in hits:
         c = candidates.get(h.doc_id)
         pid = str(h.source.get("passage_id", h.id))
-        if c is None or pid in c.passages:
+        if c is None or pid in c.passages or (keyword and len(c.passages) >= PASSAGES_PER_DOC):
             continue
-        if keyword and len(c.passages) < PASSAGES_PER_DOC:
-            c.passages[pid] = _passage(h, terms, keyword=h.score)
-        elif not keyword:
-            c.passages[pid] = _passage(h, terms, semantic=h.score)
+        scores = {"keyword": h.score} if keyword else {"semantic": h.score}
+        c.passages[pid] = _passage(h, terms, **scores)
 
 
 def _merge(semantic: dict[str, Candidate], keyword: dict[str, Candidate]) -> None:

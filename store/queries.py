@@ -9,11 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Highlight markers (analyzers.segment.mark_terms): control characters that the indexer strips from
-# text, so they cannot collide with document content (a literal "<em>" in a document stays text).
-HL_PRE = "\x01"
-HL_POST = "\x02"
-
 PASSAGE = {"term": {"type": "passage"}}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -103,8 +103,6 @@ class Hit:
     doc_id: str
     score: float
     source: dict[str, Any]
-    highlights: dict[str, list[str]] = field(default_factory=dict)
-    inner: dict[str, list[Hit]] = field(default_factory=dict)
     index: str = ""  # the concrete index that answered (the alias may have moved since the last query)
 
 

@@ -268,15 +268,10 @@ def _to_hit(raw: dict[str, Any]) -> Hit:
     source = dict(raw.get("_source") or {})
     for name, values in raw.get("fields", {}).items():  # docvalue_fields: single-valued here
         source.setdefault(name, values[0] if len(values) == 1 else values)
-    inner = {
-        name: [_to_hit(h) for h in value["hits"]["hits"]] for name, value in raw.get("inner_hits", {}).items()
-    }
     return Hit(
         id=raw["_id"],
         doc_id=source.get("doc_id", raw["_id"]),
         score=float(raw.get("_score") or 0.0),
         source=source,
-        highlights=raw.get("highlight", {}),
-        inner=inner,
         index=raw.get("_index", ""),
     )
