@@ -89,7 +89,7 @@ bench-scale: install ## The same on the sample corpus plus ../shared/corpus-laws
 bench-load: install ## 60 s load at concurrency 1, 8 and 32 against gunicorn
 	@tests/with_es.sh $(PY) -m bench.load
 
-eval: install ## Retrieval quality on ../shared/eval/dev_queries.jsonl, ours vs stock Elasticsearch
+eval: install ## Retrieval quality on the dev and held-out judged queries, ours vs stock Elasticsearch
 	@tests/with_es.sh $(PY) -m bench.eval
 
 clean: ## Remove local state (ES data, caches); keeps .venv
