@@ -5,6 +5,7 @@ Index and query side use the same Segmenter, so they tokenise identically.
 
 from __future__ import annotations
 
+import bisect
 import html
 import logging
 import re
@@ -107,7 +108,6 @@ class Segmenter:
 # Original characters with no counterpart in text_seg: whitespace (re's \s is exactly str.isspace) and
 # stray marker characters.
 _GAPS = re.compile(f"[\\s{PRE}{POST}]+")
-_NOT_GAP = re.compile(f"[^\\s{PRE}{POST}]")
 
 
 def mark_terms(text_seg: str, terms: frozenset[str], pre: str = PRE, post: str = POST) -> str | None:
@@ -138,28 +138,56 @@ def restore_highlight(original: str, highlighted_seg: str, pre: str = PRE, post:
             chars.append(kept)
             count += len(kept)
     seg_chars = "".join(chars)
-    positions = [m.start() for m in _NOT_GAP.finditer(original)]
-    if _GAPS.sub("", original) != seg_chars and _GAPS.sub("", fold_width_and_case(original)) != seg_chars:
-        # Traditional characters: t2s can differ inside a phrase, so the whole-text fold is the reference.
-        folded = fold(original)
-        if "".join(folded[i] for i in positions) != seg_chars:
-            log.warning("highlight does not match its text; showing it unmarked")
-            return _escape_gap(original)
+    text = _without_markers(original)  # stray marker characters would read as marks
+    if not _same_characters(text, seg_chars):
+        log.warning("highlight does not match its text; showing it unmarked")
+        return html.escape(text)
+    position = _NonGapPositions(text)
     out: list[str] = []
     done = depth = 0
     for k, opening in tags:
         if opening:
-            at = positions[k] if k < len(positions) else len(original)
+            at = position(k)
         elif depth == 0:
             continue  # a closing marker with nothing open
         else:
-            at = max(done, positions[k - 1] + 1 if k > 0 else 0)  # an empty <em></em> stays empty
-        out.append(_escape_gap(original[done:at]))
-        out.append("<em>" if opening else "</em>")
+            at = max(done, position(k - 1) + 1 if k > 0 else 0)  # an empty <em></em> stays empty
+        out += (text[done:at], PRE if opening else POST)
         depth += 1 if opening else -1
         done = at
-    out.append(_escape_gap(original[done:]) + "</em>" * depth)  # a marker left open runs to the end
-    return "".join(out)
+    out += (text[done:], POST * depth)  # a marker left open runs to the end
+    # One escape over the whole text: html.escape leaves the marker characters alone.
+    return html.escape("".join(out)).replace(PRE, "<em>").replace(POST, "</em>")
+
+
+def _same_characters(text: str, seg_chars: str) -> bool:
+    """text_seg's characters are the text's, folded one for one (gaps aside)."""
+    if _GAPS.sub("", text) == seg_chars or _GAPS.sub("", fold_width_and_case(text)) == seg_chars:
+        return True
+    # Traditional characters: t2s can differ inside a phrase, so the whole-text fold is the reference.
+    return _GAPS.sub("", fold(text)) == seg_chars
+
+
+class _NonGapPositions:
+    """Index in text of its k-th non-gap character (len(text) past the last), from the few gap runs
+    rather than one regex match per character."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        self.non_gap = len(_GAPS.sub("", text))
+        self.before: list[int] = []  # non-gap characters before each gap run
+        self.skipped: list[int] = []  # gap characters up to and including each run
+        skipped = 0
+        for m in _GAPS.finditer(text):
+            self.before.append(m.start() - skipped)
+            skipped += m.end() - m.start()
+            self.skipped.append(skipped)
+
+    def __call__(self, k: int) -> int:
+        if k >= self.non_gap:
+            return self.length
+        runs = bisect.bisect_right(self.before, k)  # gap runs before the k-th non-gap character
+        return k + (self.skipped[runs - 1] if runs else 0)
 
 
 def _split_markers(highlighted: str, pre: str, post: str) -> list[str]:
@@ -167,6 +195,6 @@ def _split_markers(highlighted: str, pre: str, post: str) -> list[str]:
     return [piece for piece in re.split(f"({re.escape(pre)}|{re.escape(post)})", highlighted) if piece]
 
 
-def _escape_gap(gap: str) -> str:
-    """Escaped original text without stray marker characters."""
-    return html.escape(gap.replace(PRE, "").replace(POST, ""))
+def _without_markers(text: str) -> str:
+    """text without the marker characters."""
+    return text.replace(PRE, "").replace(POST, "") if PRE in text or POST in text else text

@@ -18,6 +18,7 @@ from service import api, web
 from service.errors import RateLimited, register_error_handlers
 from service.limits import RateLimiter
 from service.metrics import Metrics
+from service.responses import OrjsonProvider
 from service.search import Searcher
 from store.search_store import SearchStore
 
@@ -45,7 +46,7 @@ def create_app(
     )
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.service.max_body_bytes
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json = OrjsonProvider(app)  # UTF-8, never \u-escaped
     app.extensions.update(
         settings=settings,
         store=store,

@@ -10,7 +10,7 @@ query looks like. An exact 文号 match always ranks first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 # Short keyword queries (the portal box): exact words matter most.
@@ -42,8 +42,8 @@ QUESTION_MIN_CHARS = 12  # long inputs read as sentences rather than keyword lis
 DATE_SORT_MIN_SHARE = 0.5
 MATCH_MIN_SHARE = 0.2
 # Which passage of a document answers best: m3e rates passages on the same topic alike, while the answer
-# usually repeats the question's own words, so a passage's share of the query's words (from its
-# highlight) counts most, and the fused score breaks ties.
+# usually repeats the question's own words, so a passage's share of the query's words counts most, and
+# the fused score breaks ties.
 COVERAGE_WEIGHT = 0.7
 
 
@@ -65,7 +65,9 @@ class PassageScore:
     source: dict[str, object]
     keyword: float = 0.0
     semantic: float = 0.0
-    highlight: str | None = None  # text_seg with the query's words between marker characters
+    # text_seg with the query's words between marker characters: set for the passages shown, not for
+    # every passage gathered
+    highlight: str | None = None
     score: float = 0.0
     coverage: float = 0.0  # share of the query's words found in the passage
 
@@ -115,13 +117,12 @@ def fuse(
     return ranked
 
 
-def coverage(highlight: str | None, tokens: list[str], pre: str, post: str) -> float:
-    """Share of the query's tokens (weighted by length: long words say more) marked in a highlight."""
-    if not highlight or not tokens:
+def coverage(passage_tokens: Collection[str], tokens: list[str]) -> float:
+    """Share of the query's tokens (weighted by length: long words say more) found in a passage."""
+    if not tokens:
         return 0.0
-    marked = {part.split(post, 1)[0] for part in highlight.split(pre)[1:]}
     total = sum(len(t) for t in set(tokens))
-    return sum(len(t) for t in set(tokens) if t in marked) / total if total else 0.0
+    return sum(len(t) for t in set(tokens) if t in passage_tokens) / total if total else 0.0
 
 
 def best_passages(candidate: Candidate, n: int = 3) -> list[PassageScore]:

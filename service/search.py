@@ -14,7 +14,7 @@ from typing import Any
 
 from analyzers.docnum import find_doc_numbers, looks_like_doc_number_query
 from analyzers.embed import Embedder
-from analyzers.segment import POST, PRE, Segmenter, mark_terms
+from analyzers.segment import Segmenter, mark_terms
 from analyzers.synonyms import Synonyms
 from analyzers.textnorm import fold
 from config.settings import Settings
@@ -188,11 +188,13 @@ class Searcher:
         timing.es_ms += (time.perf_counter() - t0) * 1000
         return results
 
-    def _keyword_bodies(self, p: SearchParams, u: Understood, n_docs: int) -> list[dict[str, Any]]:
+    def _keyword_bodies(
+        self, p: SearchParams, u: Understood, n_docs: int, facets: bool = True
+    ) -> list[dict[str, Any]]:
         """BM25 twice in one msearch: collapsed by document (each document's best passage, so one long
-        document cannot fill the window, plus the facets), and the best passages regardless of document
-        (a document's second and third passage). Collapse's own inner_hits would run one more search per
-        document."""
+        document cannot fill the window, plus the facets unless the caller counts them itself), and the
+        best passages regardless of document (a document's second and third passage). Collapse's own
+        inner_hits would run one more search per document."""
         query = queries.keyword_query(
             u.groups, p.filters, u.doc_numbers, fold(p.q), question=fusion.is_question(p.q)
         )
@@ -201,9 +203,10 @@ class Searcher:
             "size": n_docs,
             "collapse": {"field": "doc_id"},
             "_source": SEARCH_FIELDS,
-            "aggs": queries.facet_aggs(),
             "track_total_hits": False,
         }
+        if facets:
+            documents["aggs"] = queries.facet_aggs()
         # Every fetched hit costs Elasticsearch ~0.1 ms: enough extra passages for this page's documents.
         n_passages = min(n_docs, p.page * p.size * EXTRA_PASSAGES_PER_DOC)
         passages = {"query": query, "size": n_passages, "_source": SEARCH_FIELDS, "track_total_hits": False}
@@ -211,8 +214,8 @@ class Searcher:
 
     def _keyword_candidates(self, results: list[SearchResult], u: Understood) -> dict[str, Candidate]:
         documents, passages = results
-        candidates = _group(documents.hits, u.term_set, keyword=True)
-        _add_passages(candidates, passages.hits, u.term_set, keyword=True)
+        candidates = _group(documents.hits, keyword=True)
+        _add_passages(candidates, passages.hits, keyword=True)
         return candidates
 
     @staticmethod
@@ -256,22 +259,21 @@ class Searcher:
         # questions and semantic mode need the passages closest in meaning.
         answers = p.mode == "semantic" or fusion.is_question(p.q)
         bodies = [knn_body, passages_body] if answers else [knn_body]
-        bodies += self._keyword_bodies(p, u, n) if p.mode == "hybrid" else []
+        # Hybrid counts its facets and total over the fused documents: no aggregations here.
+        bodies += self._keyword_bodies(p, u, n, facets=False) if p.mode == "hybrid" else []
         results = self._vector_search(timing, bodies)
-        candidates = _group(results[0].hits, u.term_set, keyword=False)
+        candidates = _group(results[0].hits, keyword=False)
         if answers:
-            _add_passages(candidates, results[1].hits, u.term_set)
+            _add_passages(candidates, results[1].hits)
         total = len(candidates)
         if p.mode == "hybrid":
-            keyword_results = results[-2:]
-            _merge(candidates, self._keyword_candidates(keyword_results, u))
-            total = max(total, int(keyword_results[0].aggregations.get("doc_count", {}).get("value", 0)))
+            _merge(candidates, self._keyword_candidates(results[-2:], u))
         for c in candidates.values():
             # Words of the title tell nothing about which passage answers: every passage is "about" it.
             title = fold(str(c.source.get("title", "")))
             telling = [t for t in u.tokens if t not in title] or u.tokens
             for passage in c.passages.values():
-                passage.coverage = fusion.coverage(passage.highlight, telling, PRE, POST)
+                passage.coverage = fusion.coverage(_tokens(passage), telling)
         ranked = fusion.fuse(list(candidates.values()), fusion.weights_for(p.q, p.mode), u.doc_number)
         if p.mode == "hybrid":  # what "matches": keyword matches and clearly related documents
             ranked = fusion.matching(ranked)
@@ -296,7 +298,7 @@ class Searcher:
             "aggs": queries.facet_aggs(),
         }
         (result,) = self._timed(timing, [body])
-        candidates = list(_group(result.hits, frozenset(), keyword=True).values())
+        candidates = list(_group(result.hits, keyword=True).values())
         total = int(result.aggregations.get("doc_count", {}).get("value", len(candidates)))
         return self._shape(candidates, total, result.aggregations, Understood([], [], None, []), timing)
 
@@ -309,6 +311,9 @@ class Searcher:
         timing: Timing,
         facets: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        for c in page:  # only the passages shown are marked
+            for passage in c.passages.values():
+                passage.highlight = mark_terms(str(passage.source.get("text_seg", "")), u.term_set)
         return {
             "ok": True,
             "total": total,
@@ -384,12 +389,15 @@ def _sorted(ranked: list[Candidate], sort: str) -> list[Candidate]:
     return fusion.by_date(ranked) if sort == "date" else ranked
 
 
-def _passage(hit: Hit, terms: frozenset[str], keyword: float = 0.0, semantic: float = 0.0) -> PassageScore:
-    highlight = mark_terms(str(hit.source.get("text_seg", "")), terms)
-    return PassageScore(hit.source.get("passage_id", hit.id), hit.source, keyword, semantic, highlight)
+def _passage(hit: Hit, keyword: float = 0.0, semantic: float = 0.0) -> PassageScore:
+    return PassageScore(hit.source.get("passage_id", hit.id), hit.source, keyword, semantic)
 
 
-def _group(hits: list[Hit], terms: frozenset[str], keyword: bool) -> dict[str, Candidate]:
+def _tokens(passage: PassageScore) -> frozenset[str]:
+    return frozenset(str(passage.source.get("text_seg", "")).split(" "))
+
+
+def _group(hits: list[Hit], keyword: bool) -> dict[str, Candidate]:
     """Passages grouped by document in rank order; a document's score is its best passage's."""
     candidates: dict[str, Candidate] = {}
     for h in hits:
@@ -403,13 +411,11 @@ def _group(hits: list[Hit], terms: frozenset[str], keyword: bool) -> dict[str, C
         if len(c.passages) < PASSAGES_PER_DOC:
             pid = str(h.source.get("passage_id", h.id))
             scores = {"keyword": h.score} if keyword else {"semantic": h.score}
-            c.passages[pid] = _passage(h, terms, **scores)
+            c.passages[pid] = _passage(h, **scores)
     return candidates
 
 
-def _add_passages(
-    candidates: dict[str, Candidate], hits: list[Hit], terms: frozenset[str], keyword: bool = False
-) -> None:
+def _add_passages(candidates: dict[str, Candidate], hits: list[Hit], keyword: bool = False) -> None:
     """More passages for documents already gathered (a collapsed search keeps one each)."""
     for h in hits:
         c = candidates.get(h.doc_id)
@@ -417,7 +423,7 @@ def _add_passages(
         if c is None or pid in c.passages or (keyword and len(c.passages) >= PASSAGES_PER_DOC):
             continue
         scores = {"keyword": h.score} if keyword else {"semantic": h.score}
-        c.passages[pid] = _passage(h, terms, **scores)
+        c.passages[pid] = _passage(h, **scores)
 
 
 def _merge(semantic: dict[str, Candidate], keyword: dict[str, Candidate]) -> None:

@@ -126,11 +126,12 @@ def test_in_hybrid_the_passage_with_more_query_words_answers_first() -> None:
 
 
 def test_coverage_weighs_query_words_by_length() -> None:
-    hl = "要 \x01古树\x02 名木 \x01保护\x02 和 \x01古树\x02"
-    assert coverage(hl, ["古树", "名木", "保护"], "\x01", "\x02") == pytest.approx(4 / 6)
-    assert coverage(hl, ["古树名木"], "\x01", "\x02") == 0.0
-    assert coverage(None, ["古树"], "\x01", "\x02") == 0.0
-    assert coverage(hl, [], "\x01", "\x02") == 0.0
+    passage = {"要", "古树", "名木", "保护", "和"}
+    assert coverage(passage, ["古树", "名木", "保护"]) == pytest.approx(6 / 6)
+    assert coverage({"要", "古树", "保护"}, ["古树", "名木", "保护"]) == pytest.approx(4 / 6)
+    assert coverage({"古树", "保护"}, ["古树名木", "保护"]) == pytest.approx(2 / 6)
+    assert coverage(set(), ["古树"]) == 0.0
+    assert coverage(passage, []) == 0.0
 
 
 def test_best_passages_order_and_limit() -> None:
