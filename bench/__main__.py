@@ -1,6 +1,6 @@
 """`make bench`: indexing throughput (end to end vs the model's raw rate) and query latency per mode.
 
-Run: python -m bench --corpus data/corpus [--corpus ../shared/corpus-laws] [--rounds 3]
+Run: python -m bench --corpus data/corpus [--corpus ../shared/corpus-laws] [--rounds 5]
 Everything runs against a throw-away alias on the local node, deleted afterwards.
 """
 
@@ -63,7 +63,7 @@ def bench_indexing(settings: Settings, corpus: list[Path]) -> Report:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--corpus", type=Path, action="append", required=True)
-    parser.add_argument("--rounds", type=int, default=3, help="passes over the dev queries per mode")
+    parser.add_argument("--rounds", type=int, default=5, help="passes over the dev queries per mode")
     args = parser.parse_args()
     alias = f"bench-{uuid.uuid4().hex[:8]}"
     base = load_settings()

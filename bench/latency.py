@@ -97,7 +97,7 @@ def run_mode(url: str, mode: str, concurrency: int, rounds: int) -> Sample:
     return sample
 
 
-def measure_latency(url: str, rounds: int = 3) -> dict[tuple[str, int], Sample]:
+def measure_latency(url: str, rounds: int = 5) -> dict[tuple[str, int], Sample]:
     return {
         (mode, c): run_mode(url, mode, c, rounds)
         for mode in ("keyword", "semantic", "hybrid", "similar")
