@@ -174,7 +174,6 @@ class _NonGapPositions:
 
     def __init__(self, text: str) -> None:
         self.length = len(text)
-        self.non_gap = len(_GAPS.sub("", text))
         self.before: list[int] = []  # non-gap characters before each gap run
         self.skipped: list[int] = []  # gap characters up to and including each run
         skipped = 0
@@ -182,6 +181,7 @@ class _NonGapPositions:
             self.before.append(m.start() - skipped)
             skipped += m.end() - m.start()
             self.skipped.append(skipped)
+        self.non_gap = self.length - skipped
 
     def __call__(self, k: int) -> int:
         if k >= self.non_gap:

@@ -312,7 +312,7 @@ class Searcher:
         facets: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         for c in page:  # only the passages shown are marked
-            for passage in c.passages.values():
+            for passage in fusion.best_passages(c):
                 passage.highlight = mark_terms(str(passage.source.get("text_seg", "")), u.term_set)
         return {
             "ok": True,
