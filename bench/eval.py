@@ -23,7 +23,7 @@ from bench.stock import StockIndex
 from config.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_QUERIES = ROOT.parent / "shared" / "eval" / "dev_queries.jsonl"
+DEV_QUERIES = ROOT / "bench" / "dev_queries.jsonl"
 # Our own judged queries, written blind to the ranking code and never tuned on: a check that what the dev
 # set's tuning gained holds for queries it was not tuned on.
 HELDOUT_QUERIES = ROOT / "bench" / "heldout_queries.jsonl"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_QUERIES = ROOT.parent / "shared" / "eval" / "dev_queries.jsonl"
+DEV_QUERIES = ROOT / "bench" / "dev_queries.jsonl"
 _TIMING = re.compile(r"(\w+);dur=([\d.]+)")
 
 

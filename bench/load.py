@@ -22,7 +22,7 @@ from bench.service_runner import running_service
 from config.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_QUERIES = ROOT.parent / "shared" / "eval" / "dev_queries.jsonl"
+DEV_QUERIES = ROOT / "bench" / "dev_queries.jsonl"
 MAX_REQUESTS = 200_000  # a hard bound besides the time limit
 
 

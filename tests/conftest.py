@@ -11,7 +11,7 @@ from config.settings import EsSettings, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "data" / "corpus"
-SHARED = ROOT.parent / "shared"
+LAWS = ROOT / "data" / "corpus-laws"
 
 # The packaged model must never be fetched from a hub, in tests either.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -13,7 +13,7 @@ from indexer.splitter import split_documents
 from tests.conftest import CORPUS, ROOT
 
 GOLDEN = json.loads((ROOT / "tests" / "data" / "golden_documents.json").read_text(encoding="utf-8"))
-LAWS = ROOT.parent / "shared" / "corpus-laws"
+LAWS = ROOT / "data" / "corpus-laws"
 # Furniture that must never reach display text.
 TOC_LINE = re.compile(r"^(目\s*录|.*〔\d{4}〕\s*\d+\s*号\s+\d{1,3})$", re.M)
 MARKER = re.compile(r"[（(]\s*(?:下转|上接)第\s*\d+\s*页\s*[)）]")
@@ -88,7 +88,6 @@ def test_an_order_cites_nothing_of_its_own() -> None:
     assert (doc.title, doc.date) == ("聊城市某办法", "2023-08-16")
 
 
-@pytest.mark.skipif(not LAWS.is_dir(), reason="../shared/corpus-laws is only present in this workplace")
 def test_corpus_laws_one_document_per_file() -> None:
     from indexer.sources import iter_source_files
 
