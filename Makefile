@@ -53,9 +53,14 @@ index: install es-up ## Build the index from CORPUS (default: the sample corpus 
 serve: install ## Serve the search service on http://127.0.0.1:8000 (gunicorn)
 	$(PY) -m service --production
 
-run: install es-up ## Everything for a newcomer: set up, start ES, index the sample corpus, serve on :8000
-	@# update builds the index the first time, and later re-embeds only what changed
+run: install es-up ## Everything for a newcomer: set up, start ES, index the sample corpus (into an empty installation), serve on :8000
+	@# ensure: build CORPUS into an empty installation, refresh it where the index holds it, and otherwise
+	@# serve the index as it is (a library built from other folders is never shrunk). CORPUS=… adds a folder.
+ifeq ($(origin CORPUS),command line)
 	$(PY) -m indexer update $(CORPUS)
+else
+	$(PY) -m indexer ensure $(CORPUS)
+endif
 	$(PY) -m service --production
 
 lint: install ## ruff (lint + format check) and mypy

@@ -60,6 +60,14 @@ class IndexerSettings(_Section):
     # Passages handed to the embedder at once. It sorts them by length before batching, so a large
     # chunk wastes little on padding: on the laws corpus 64 at a time ran at 36 passages/s, 1,536 at 74.
     embed_chunk_passages: int = Field(default=1024, ge=1)
+    # An update that would delete more than this share of the index, or this many documents (whichever is
+    # smaller), stops and needs --allow-deletes: a half-synced folder must not empty a library.
+    max_delete_share: float = Field(default=0.2, ge=0, le=1)
+    max_delete_documents: int = Field(default=100, ge=0)
+    # Earlier published versions kept after a build, for `python -m indexer rollback`.
+    keep_versions: int = Field(default=1, ge=0)
+    # The writer lock's lease: a killed build's lock expires after this long.
+    lock_lease_seconds: float = Field(default=120.0, ge=5)
 
 
 class ServiceSettings(_Section):

@@ -1,65 +1,144 @@
-"""CLI: python -m indexer build|update PATH… · delete DOC_ID… · stats."""
+"""CLI: python -m indexer build|update|ensure [PATH…] · rollback · delete DOC_ID… · stats."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
 from analyzers.embed import load_embedder
 from analyzers.segment import Segmenter
 from config.settings import Settings, load_settings
-from indexer.pipeline import Pipeline, Report
-from store.errors import IndexNotFound, ModelMismatch, StoreError, StoreUnavailable
+from indexer.pipeline import Pipeline, Report, TooManyDeletes
+from indexer.scope import RootError
+from store.errors import IndexNotFound, LockHeld, LockLost, ModelMismatch, StoreError, StoreUnavailable
 from store.search_store import SearchStore
+
+EXIT_LOCKED = 3  # another writer holds the index lock: try again later
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, help_text in (
-        ("build", "build a new index from files/folders and switch the alias to it"),
-        ("update", "re-embed changed documents, add new ones, delete removed ones (in the live index)"),
-    ):
-        cmd = sub.add_parser(name, help=help_text)
-        cmd.add_argument("paths", nargs="+", type=Path, help="files or folders (.txt .md .html .docx .pdf)")
+    build = sub.add_parser(
+        "build", help="build a new index version from files/folders and move the alias to it"
+    )
+    build.add_argument("paths", nargs="+", type=Path, help="files or folders (.txt .md .html .docx .pdf)")
+    update = sub.add_parser(
+        "update", help="add, change and delete only the documents under PATH… (every recorded folder if none)"
+    )
+    update.add_argument("paths", nargs="*", type=Path, help="files or folders; default: the index's own")
+    update.add_argument("--allow-deletes", action="store_true", help="allow deleting more than the bound")
+    ensure = sub.add_parser(
+        "ensure",
+        help="what `make run` does: build PATH into an empty installation, update it if the index holds it, "
+        "otherwise leave the index as it is",
+    )
+    ensure.add_argument("paths", nargs="+", type=Path)
+    for cmd in (build, update, ensure):
+        cmd.add_argument("--dry-run", action="store_true", help="print what would be added, changed, deleted")
         cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sub.add_parser("rollback", help="move the alias back to the previous index version")
     delete = sub.add_parser("delete", help="delete documents (and their passages) by doc_id")
     delete.add_argument("doc_ids", nargs="+")
-    sub.add_parser("stats", help="what the live index holds")
+    sub.add_parser("stats", help="what the live index holds: folders, counts, last run, versions")
     return parser
 
 
 def _print_report(report: Report) -> None:
-    print(f"\n{report.mode} finished in {report.seconds:.1f}s → index {report.index}")
+    if report.dry_run:
+        print(f"\n{report.mode} --dry-run: nothing was changed; the run would do this:")
+        for verb, docs in (("add", report.added), ("change", report.changed)):
+            for d in docs:
+                print(f"  {verb:<7} {d.doc_id}  {d.source}  {d.title}")
+        for s in report.removed:
+            print(f"  delete  {s.doc_id}  {s.source}  {s.title}")
+    else:
+        print(f"\n{report.mode} finished in {report.seconds:.1f}s → index {report.index}")
     print(f"  files read        {report.files}")
     print(
-        f"  documents written {report.documents}"
-        + (f"  (unchanged {report.unchanged})" if report.mode == "update" else "")
+        f"  documents to add  {len(report.added)}  to change {len(report.changed)}  unchanged {report.unchanged}"
     )
-    print(f"  passages written  {report.passages}  ({report.passages_per_second:.1f} passages/s end to end)")
-    if report.mode == "update":
-        print(f"  documents deleted {report.deleted}")
+    if not report.dry_run:
+        print(f"  documents written {report.documents}")
+        print(
+            f"  passages written  {report.passages}  ({report.passages_per_second:.1f} passages/s end to end)"
+        )
+    print(f"  documents deleted {report.deleted}")
+    for name in report.dropped_versions:
+        print(f"  dropped old version {name}")
     for path, reason in report.failed_files.items():
         print(f"  skipped file      {path}: {reason}")
     for doc_id, reason in report.failed_documents.items():
         print(f"  failed document   {doc_id}: {reason}")
 
 
-def _index(settings: Settings, args: argparse.Namespace) -> int:
-    missing = [str(p) for p in args.paths if not p.exists()]
-    if missing:
-        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return 2
-    store = SearchStore(settings.es)
+def _pipeline(settings: Settings, store: SearchStore) -> Pipeline:
     if not store.ping():
         raise StoreUnavailable(f"no answer from {settings.es.url}")
-    pipeline = Pipeline(settings, store, load_embedder(settings.model), Segmenter(settings.analyzer))
-    run = pipeline.build if args.command == "build" else pipeline.update
-    report = run(args.paths, progress=not args.no_progress and sys.stderr.isatty())
+    return Pipeline(settings, store, load_embedder(settings.model), Segmenter(settings.analyzer))
+
+
+def _index(settings: Settings, store: SearchStore, args: argparse.Namespace) -> int:
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        print(f"error: no such file or folder: {', '.join(missing)}; nothing was changed", file=sys.stderr)
+        return 2
+    if args.command == "ensure" and not _should_index(store, args.paths):
+        return 0
+    pipeline = _pipeline(settings, store)
+    progress = not args.no_progress and sys.stderr.isatty()
+    if args.command == "build":
+        report = pipeline.build(args.paths, progress=progress, dry_run=args.dry_run)
+    else:
+        allow = getattr(args, "allow_deletes", False)
+        report = pipeline.update(args.paths, progress=progress, dry_run=args.dry_run, allow_deletes=allow)
     _print_report(report)
     return 1 if report.failed_documents else 0
+
+
+def _should_index(store: SearchStore, paths: list[Path]) -> bool:
+    """`make run` indexes the sample only into an empty installation, or refreshes it where the index
+    already holds it; a library built from other folders is served as it is."""
+    live = store.live_index()
+    if live is None:
+        return True
+    roots = set(store.index_meta(live).get("roots", {}))
+    if not roots:
+        raise RootError(
+            f"index {live} was built by an older version and records no source folders; rebuild it with "
+            "`python -m indexer build FOLDER…` (every folder it should hold)"
+        )
+    wanted = {os.path.abspath(p) for p in paths}
+    if wanted <= roots:
+        return True
+    print(
+        f"serving the existing index {live} as it is, built from: {', '.join(sorted(roots))}.\n"
+        f"{', '.join(sorted(wanted - roots))} is not part of it and was not indexed "
+        "(to add it: `make run CORPUS=…` or `python -m indexer update FOLDER`)."
+    )
+    return False
+
+
+def _rollback(settings: Settings, store: SearchStore) -> int:
+    with store.writer_lock("rollback", settings.indexer.lock_lease_seconds):
+        before, after = store.rollback()
+    print(
+        f"alias {store.alias}: {before} → {after} ({store.count('document')} documents, "
+        f"{store.count('passage')} passages)"
+    )
+    return 0
+
+
+def _delete(settings: Settings, store: SearchStore, doc_ids: list[str]) -> int:
+    with store.writer_lock("delete", settings.indexer.lock_lease_seconds):
+        live = store.live_index()
+        if live is None:
+            raise IndexNotFound(f"no index behind alias {store.alias!r}")
+        print(f"deleted {store.delete_documents(live, doc_ids)} records")
+    return 0
 
 
 def _stats(store: SearchStore) -> int:
@@ -71,6 +150,17 @@ def _stats(store: SearchStore) -> int:
     print(f"alias {store.alias} → {live}")
     print(f"  documents {store.count('document')}  passages {store.count('passage')}")
     print(f"  model {meta.get('model_name')} ({meta.get('dims')} dims), schema {meta.get('schema_version')}")
+    per_root = store.documents_per_root(live)
+    for root in sorted(set(meta.get("roots", {})) | set(per_root)):
+        print(f"  folder {root}: {per_root.get(root, 0)} documents")
+    if last := meta.get("last_run"):
+        print(
+            f"  last {last['mode']} at {last['at']}: added {last['added']}, changed {last['changed']}, "
+            f"deleted {last['deleted']}, skipped files {last['failed_files']}"
+        )
+    for v in store.versions():
+        state = "live" if v.live else ("kept for rollback" if v.published_at else "never published")
+        print(f"  version {v.name}: {v.documents} documents, {state}")
     return 0
 
 
@@ -80,14 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     store = SearchStore(settings.es)
     try:
-        if args.command in ("build", "update"):
-            return _index(settings, args)
+        if args.command in ("build", "update", "ensure"):
+            return _index(settings, store, args)
+        if args.command == "rollback":
+            return _rollback(settings, store)
         if args.command == "delete":
-            live = store.live_index()
-            if live is None:
-                raise IndexNotFound(f"no index behind alias {store.alias!r}")
-            print(f"deleted {store.delete_documents(live, args.doc_ids)} records")
-            return 0
+            return _delete(settings, store, args.doc_ids)
         return _stats(store)
     except StoreUnavailable as exc:
         print(
@@ -96,7 +184,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    except (ModelMismatch, IndexNotFound) as exc:
+    except LockHeld as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except (ModelMismatch, IndexNotFound, RootError, TooManyDeletes, LockLost) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except StoreError as exc:

@@ -17,7 +17,7 @@ from store.mapping import SCHEMA_VERSION
 from store.records import DocumentMeta, DocumentRecord, PassageRecord
 
 
-def document_meta(doc: Document, segmenter: Segmenter) -> DocumentMeta:
+def document_meta(doc: Document, segmenter: Segmenter, source_root: str) -> DocumentMeta:
     if not doc.doc_id:  # records of id-less documents would overwrite each other in the index
         raise ValueError(f"document without an id from {doc.source}:{doc.line_start}")
     return DocumentMeta(
@@ -32,6 +32,7 @@ def document_meta(doc: Document, segmenter: Segmenter) -> DocumentMeta:
         year=int(doc.date[:4]) if doc.date else None,
         kind=doc.kind,
         source=doc.source,
+        source_root=source_root,
         line_start=doc.line_start,
         line_end=doc.line_end,
         title_derived=doc.title_derived,
@@ -39,7 +40,7 @@ def document_meta(doc: Document, segmenter: Segmenter) -> DocumentMeta:
     )
 
 
-def content_hash(doc: Document, model_name: str, passage_chars: tuple[int, int]) -> str:
+def content_hash(doc: Document, model_name: str, passage_chars: tuple[int, int], source_root: str) -> str:
     """Changes whenever anything stored for the document would change, so `update` re-embeds it."""
     payload = json.dumps(
         [
@@ -53,6 +54,7 @@ def content_hash(doc: Document, model_name: str, passage_chars: tuple[int, int])
             doc.date,
             doc.kind,
             doc.source,
+            source_root,
             doc.line_start,
             doc.line_end,
             doc.title_derived,
@@ -81,7 +83,7 @@ def segment_passages(passages: Sequence[Passage], segmenter: Segmenter) -> list[
 
 
 def passage_records(
-    meta: DocumentMeta, passages: Sequence[SegmentedPassage], vectors: np.ndarray
+    meta: DocumentMeta, passages: Sequence[SegmentedPassage], vectors: np.ndarray, digest: str
 ) -> list[PassageRecord]:
     return [
         PassageRecord(
@@ -96,6 +98,7 @@ def passage_records(
             start=sp.passage.start,
             end=sp.passage.end,
             vector=tuple(vector.tolist()),
+            content_hash=digest,
         )
         for sp, vector in zip(passages, vectors, strict=True)
     ]

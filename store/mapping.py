@@ -7,7 +7,7 @@ from typing import Any
 from config.settings import EsSettings
 
 # Bump when the mapping or the stored fields change: the indexer then refuses to `update` an old index.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 LIVE_REFRESH_INTERVAL = "1s"
 
 # Segmented fields hold jieba tokens joined by spaces (analyzers.Segmenter.seg_field), so Elasticsearch
@@ -60,6 +60,7 @@ def index_body(settings: EsSettings, model_name: str, dims: int) -> dict[str, An
                 "year": {"type": "integer"},
                 "kind": {"type": "keyword"},
                 "source": {"type": "keyword"},
+                "source_root": {"type": "keyword"},
                 "line_start": {"type": "integer"},
                 "line_end": {"type": "integer"},
                 "title_derived": {"type": "boolean"},

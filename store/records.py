@@ -20,7 +20,8 @@ class DocumentMeta:
     date: str | None
     year: int | None
     kind: str | None
-    source: str
+    source: str  # the file, relative to source_root (posix)
+    source_root: str  # the absolute folder the file was read under: what `update PATH` scopes by
     line_start: int
     line_end: int
     title_derived: bool
@@ -66,6 +67,7 @@ class PassageRecord:
     start: int
     end: int
     vector: tuple[float, ...]
+    content_hash: str  # the document version this passage belongs to (the document record has the same)
 
     @property
     def record_id(self) -> str:
@@ -85,6 +87,7 @@ class PassageRecord:
             "start": self.start,
             "end": self.end,
             "vector": list(self.vector),
+            "content_hash": self.content_hash,
         }
 
 
@@ -93,6 +96,25 @@ def _meta_source(meta: DocumentMeta) -> dict[str, Any]:
     source["doc_number_parts"] = list(meta.doc_number_parts)
     source["cites"] = list(meta.cites)
     return source
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """A record to remove in the same bulk request as its document's new records."""
+
+    record_id: str
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """What the indexer needs to know of a document already in the index."""
+
+    doc_id: str
+    content_hash: str
+    source: str
+    source_root: str
+    passage_count: int
+    title: str
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def test_update_reembeds_only_changed_documents(
     (corpus / "02.txt").unlink()  # removed
     (corpus / "03.txt").write_text(NOTICE.format(topic="体育公园建设"), encoding="utf-8")  # added
     embedder = CountingEmbedder()
-    report = _pipeline(settings, store, embedder).update([corpus])
+    report = _pipeline(settings, store, embedder).update([corpus], allow_deletes=True)
     assert (report.documents, report.unchanged, report.deleted) == (2, 1, 1)
     assert embedder.embedded == report.passages  # nothing else was embedded
     docs = store.search({"query": {"term": {"type": "document"}}, "size": 10}).hits

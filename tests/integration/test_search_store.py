@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import math
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
+from elasticsearch import Elasticsearch
 
-from store.errors import IndexingError, IndexNotFound, ModelMismatch, StoreError, StoreUnavailable
+from store.errors import (
+    IndexingError,
+    IndexNotFound,
+    LockHeld,
+    ModelMismatch,
+    StoreError,
+    StoreUnavailable,
+)
 from store.records import DocumentMeta, DocumentRecord, PassageRecord
 from store.search_store import SearchStore
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -28,6 +41,7 @@ def _meta(doc_id: str, title: str, kind: str = "通知", year: int = 2023) -> Do
         year=year,
         kind=kind,
         source="a.txt",
+        source_root="/corpus",
         line_start=1,
         line_end=9,
         title_derived=False,
@@ -58,6 +72,7 @@ def _records() -> list[PassageRecord | DocumentRecord]:
             0,
             17,
             _unit(1, 0, 0, 0),
+            "h1",
         ),
         PassageRecord(
             farm,
@@ -71,6 +86,7 @@ def _records() -> list[PassageRecord | DocumentRecord]:
             0,
             13,
             _unit(0, 1, 0, 0),
+            "h2",
         ),
         DocumentRecord(trees, "各有关部门要高度重视古树名木保护。", "h1", 1),
         DocumentRecord(farm, "稳定实施农机购置补贴政策。", "h2", 1),
@@ -88,7 +104,7 @@ def test_bulk_write_and_publish_behind_alias(store: SearchStore) -> None:
     index = _published(store)
     assert store.live_index() == index
     assert store.count("passage") == 2 and store.count("document") == 1 + 1
-    assert store.document_hashes(index) == {"d1": "h1", "d2": "h2"}
+    assert {d: s.content_hash for d, s in store.stored_documents(index).items()} == {"d1": "h1", "d2": "h2"}
     assert store.get_document("d1")["title"].startswith("关于")
 
 
@@ -131,11 +147,103 @@ def test_knn_query_finds_nearest_vector(store: SearchStore) -> None:
     assert result.hits[0].score > result.hits[1].score
 
 
-def test_alias_moves_atomically_and_old_versions_are_dropped(store: SearchStore) -> None:
+def test_publish_keeps_one_previous_version_and_rollback_returns_to_it(store: SearchStore) -> None:
     first = _published(store)
     second = _published(store)
     assert store.live_index() == second
+    assert store.client.indices.exists(index=first)  # kept for rollback (keep_previous=1)
+    third = _published(store)
     assert not store.client.indices.exists(index=first)
+    assert store.rollback() == (third, second)
+    assert store.live_index() == second
+    assert store.rollback() == (second, third)  # rolling back twice returns
+
+
+def test_dead_builds_are_dropped_but_published_versions_are_not(store: SearchStore) -> None:
+    live = _published(store)
+    dead = store.create_index("fake-model", DIMS)
+    assert [v.name for v in store.versions() if not v.published_at] == [dead]
+    assert store.drop_dead_builds() == [dead]
+    assert [v.name for v in store.versions()] == [live]
+
+
+def test_a_write_never_recreates_a_deleted_version(store: SearchStore, es_client: Elasticsearch) -> None:
+    """Even where the cluster auto-creates indices (the stock default), a write to a version that another
+    process deleted fails instead of creating an index with dynamic mappings."""
+    index = store.create_index("fake-model", DIMS)
+    store.client.indices.delete(index=index)
+    es_client.cluster.put_settings(persistent={"action.auto_create_index": True})
+    try:
+        with pytest.raises(IndexingError):
+            store.write(index, _records())
+        assert not es_client.indices.exists(index=index)
+    finally:
+        es_client.cluster.put_settings(persistent={"action.auto_create_index": None})
+
+
+def test_publish_refuses_an_index_without_our_mapping(store: SearchStore, es_client: Elasticsearch) -> None:
+    foreign = f"{store.alias}-v1"
+    es_client.indices.create(index=foreign, mappings={"_meta": {"model_name": "fake-model", "dims": DIMS}})
+    with pytest.raises(StoreError):
+        store.verify_index(foreign, "fake-model", DIMS)
+
+
+_HOLDER = """
+import sys, time
+from config.settings import EsSettings
+from store.errors import LockLost
+from store.search_store import SearchStore
+from tests.conftest import ROOT
+lock = SearchStore(EsSettings(url=sys.argv[1], index=sys.argv[2])).writer_lock("build", 5)
+lock.acquire()
+print("held", flush=True)
+sys.stdin.readline()  # the test pauses us here (SIGSTOP), then lets us go on
+try:
+    lock.renew()
+    print("renewed", flush=True)
+except LockLost:
+    print("lost", flush=True)
+"""
+
+
+def _holder(store: SearchStore) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, store.settings.url, store.alias],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def test_the_writer_lock_is_exclusive(store: SearchStore) -> None:
+    with store.writer_lock("build", lease_seconds=60), pytest.raises(LockHeld, match="build"):
+        store.writer_lock("update", lease_seconds=60).acquire()
+    with store.writer_lock("update", lease_seconds=60):  # released: free again
+        pass
+
+
+def test_a_killed_holders_lock_expires_after_its_lease(store: SearchStore) -> None:
+    holder = _holder(store)
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    with pytest.raises(LockHeld):
+        store.writer_lock("update", lease_seconds=60).acquire()
+    time.sleep(5.5)
+    with store.writer_lock("update", lease_seconds=60) as lock:
+        lock.check()
+
+
+def test_a_holder_that_stalled_past_its_lease_learns_it_lost_the_lock(store: SearchStore) -> None:
+    holder = _holder(store)
+    holder.send_signal(signal.SIGSTOP)  # a long GC pause, a suspended VM
+    time.sleep(5.5)
+    with store.writer_lock("update", lease_seconds=60):
+        holder.send_signal(signal.SIGCONT)
+        out, _ = holder.communicate("go\n", timeout=30)
+    assert out.strip() == "lost"
 
 
 def test_model_mismatch_is_refused(store: SearchStore) -> None:
@@ -147,7 +255,9 @@ def test_model_mismatch_is_refused(store: SearchStore) -> None:
 
 def test_failed_records_are_reported_not_dropped(store: SearchStore) -> None:
     index = store.create_index("fake-model", DIMS)
-    bad = PassageRecord(_meta("d3", "坏"), "d3#0", 0, "x", "x", "x", "", "", 0, 1, (1.0, 0.0))  # wrong dims
+    bad = PassageRecord(
+        _meta("d3", "坏"), "d3#0", 0, "x", "x", "x", "", "", 0, 1, (1.0, 0.0), "h3"
+    )  # wrong dims
     with pytest.raises(IndexingError) as err:
         store.write(index, [*_records(), bad])
     assert list(err.value.failed) == ["d3#0"]
