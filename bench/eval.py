@@ -27,6 +27,9 @@ DEV_QUERIES = ROOT / "bench" / "dev_queries.jsonl"
 # Our own judged queries, written blind to the ranking code and never tuned on: a check that what the dev
 # set's tuning gained holds for queries it was not tuned on.
 HELDOUT_QUERIES = ROOT / "bench" / "heldout_queries.jsonl"
+# Judged over the sample and the regulations together (data/corpus + data/corpus-laws), written blind to the
+# ranking code: queries where national regulations are often the answer. Needs both corpora indexed.
+SCALE_QUERIES = ROOT / "bench" / "scale_queries.jsonl"
 MODES = ("hybrid", "keyword", "semantic")
 METRICS = ("nDCG@10", "Recall@10", "MRR", "Success@1", "Answer@1")
 
