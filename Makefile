@@ -94,7 +94,7 @@ bench-scale: install ## The same on the sample corpus plus the regulations in da
 bench-load: install ## 60 s load at concurrency 1, 8 and 32 against gunicorn
 	@tests/with_es.sh $(PY) -m bench.load
 
-eval: install ## Retrieval quality on the dev and held-out judged queries, ours vs stock Elasticsearch
+eval: install ## Retrieval quality: every judged query set in the sample world and the 746-document world, ours vs stock ES
 	@tests/with_es.sh $(PY) -m bench.eval
 
 clean: ## Remove local state (ES data, caches); keeps .venv

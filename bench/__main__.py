@@ -71,7 +71,7 @@ def main() -> None:
     print(f"# Benchmarks {time.strftime('%Y-%m-%d %H:%M')} (alias {alias})")
     try:
         bench_indexing(settings, args.corpus)
-        with running_service(settings, args.corpus[0], production=True) as url:
+        with running_service(settings, args.corpus, production=True) as url:
             print_latency(measure_latency(url, rounds=args.rounds))
     finally:
         store = SearchStore(settings.es)

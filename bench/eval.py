@@ -1,8 +1,13 @@
-"""`make eval`: the judged dev queries against our service (each mode) and stock Elasticsearch, side by side.
+"""`make eval`: the judged queries against our service (each mode) and stock Elasticsearch, side by side,
+in two worlds: the 63-document sample, and the sample plus the 683 regulations (746 documents), where
+ranking is won or lost.
 
 Stock Elasticsearch = the same documents in one index with the `standard` analyzer and one with `cjk`,
 queried with a plain multi_match over title and text: what a site search gets out of the box.
 Precedent queries go through /api/similar (and a plain multi_match of the draft for stock).
+Judgments = each query set's own, plus the pooled judgments (bench/pooled_judgments.jsonl: documents that
+reached some system's top 10, judged by reading them); each system's unjudged share of its top 10 is
+reported, and `--pool FILE` writes the pooled documents still unjudged, to be judged.
 """
 
 from __future__ import annotations
@@ -30,8 +35,16 @@ HELDOUT_QUERIES = ROOT / "bench" / "heldout_queries.jsonl"
 # Judged over the sample and the regulations together (data/corpus + data/corpus-laws), written blind to the
 # ranking code: queries where national regulations are often the answer. Needs both corpora indexed.
 SCALE_QUERIES = ROOT / "bench" / "scale_queries.jsonl"
+POOLED_JUDGMENTS = ROOT / "bench" / "pooled_judgments.jsonl"
+SAMPLE = ROOT / "data" / "corpus"
+LAWS = ROOT / "data" / "corpus-laws"
+# world -> (corpus folders, the alias our service reads there, the query sets judged in it)
+WORLDS: dict[str, tuple[tuple[Path, ...], str, tuple[Path, ...]]] = {
+    "sample": ((SAMPLE,), "eval-sample", (DEV_QUERIES, HELDOUT_QUERIES)),
+    "scale": ((SAMPLE, LAWS), "eval-scale", (DEV_QUERIES, HELDOUT_QUERIES, SCALE_QUERIES)),
+}
 MODES = ("hybrid", "keyword", "semantic")
-METRICS = ("nDCG@10", "Recall@10", "MRR", "Success@1", "Answer@1")
+METRICS = ("nDCG@10", "Recall@10", "MRR", "Success@1", "Answer@1", "unjudged@10")
 
 
 @dataclass(frozen=True)
@@ -46,9 +59,18 @@ class Query:
 class Ranked:
     texts: list[str]  # full text of each returned document, best first
     first_passage: str | None  # the top hit's first passage (None where the system has no passages)
+    doc_ids: list[str | None]  # the same documents' ids (ours and stock share them)
+    titles: list[str]
 
 
-def load_queries(path: Path) -> list[Query]:
+def load_queries(path: Path, pooled: Path | None = None) -> list[Query]:
+    """A judged query set, with the pooled judgments of its queries added when `pooled` is given."""
+    extra: dict[str, list[metrics.Judged]] = defaultdict(list)
+    if pooled is not None and pooled.is_file():
+        for line in pooled.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                extra[r["query"]].append(metrics.Judged(r["title"], (), int(r["grade"]), r["doc_id"]))
     queries = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
@@ -56,12 +78,12 @@ def load_queries(path: Path) -> list[Query]:
             judged = tuple(
                 metrics.Judged(r["title"], tuple(r["keys"]), int(r["grade"])) for r in raw["relevant"]
             )
-            queries.append(Query(raw["id"], raw["kind"], raw["query"], judged))
+            queries.append(Query(raw["id"], raw["kind"], raw["query"], judged + tuple(extra[raw["id"]])))
     return queries
 
 
 def score(query: Query, ranked: Ranked) -> dict[str, float | None]:
-    gains = metrics.grades_of(ranked.texts, query.judged)
+    gains = metrics.grades_of(ranked.texts, query.judged, ranked.doc_ids)
     answer = None
     if query.kind == "question" and ranked.first_passage is not None:
         answer = metrics.answer_at_1(ranked.first_passage, query.judged)
@@ -71,6 +93,7 @@ def score(query: Query, ranked: Ranked) -> dict[str, float | None]:
         "MRR": metrics.reciprocal_rank(gains),
         "Success@1": metrics.success_at_1(gains),
         "Answer@1": answer,
+        "unjudged@10": float(metrics.unjudged(ranked.texts, query.judged, ranked.doc_ids)) / 10,
     }
 
 
@@ -90,7 +113,8 @@ class ServiceSystem:
         resp.raise_for_status()
         hits = resp.json()["hits"]
         first = hits[0]["passages"][0]["text"] if hits and hits[0].get("passages") else ""
-        return Ranked([self._text(h["doc_id"]) for h in hits], first)
+        ids = [h["doc_id"] for h in hits]
+        return Ranked([self._text(i) for i in ids], first, list(ids), [h["title"] for h in hits])
 
     def _text(self, doc_id: str) -> str:
         if doc_id not in self._texts:
@@ -101,13 +125,32 @@ class ServiceSystem:
         return self._texts[doc_id]
 
 
-def evaluate(run: Callable[[Query], Ranked], queries: list[Query]) -> dict[str, dict[str, float | None]]:
-    """Mean of each metric per query kind and overall."""
+# (query id, doc_id) -> what a judge needs to find and read the document
+Pool = dict[tuple[str, str], dict[str, str]]
+
+
+def evaluate(
+    run: Callable[[Query], Ranked], queries: list[Query], pool: Pool | None = None
+) -> dict[str, dict[str, float | None]]:
+    """Mean of each metric per query kind and overall; unjudged top-10 documents go into `pool`."""
     per_kind: dict[str, list[dict[str, float | None]]] = defaultdict(list)
     for q in queries:
-        s = score(q, run(q))
+        ranked = run(q)
+        s = score(q, ranked)
         per_kind[q.kind].append(s)
         per_kind["all"].append(s)
+        if pool is not None:
+            for text, doc_id, title in list(zip(ranked.texts, ranked.doc_ids, ranked.titles, strict=True))[
+                :10
+            ]:
+                if doc_id and metrics.judged_index(text, q.judged, doc_id) is None:
+                    pool[(q.id, doc_id)] = {
+                        "query": q.id,
+                        "kind": q.kind,
+                        "text": q.text,
+                        "doc_id": doc_id,
+                        "title": title,
+                    }
     return {kind: _means(rows) for kind, rows in per_kind.items()}
 
 
@@ -135,36 +178,50 @@ def print_tables(results: dict[str, dict[str, dict[str, float | None]]]) -> None
 
 def _stock_runner(stock: StockIndex) -> Callable[[Query], Ranked]:
     def run(query: Query) -> Ranked:
-        return Ranked(stock.search(query.text), None)  # whole documents: no passage to judge Answer@1
+        docs = stock.search(query.text)
+        # whole documents: no passage to judge Answer@1
+        return Ranked([d.text for d in docs], None, [d.doc_id for d in docs], [d.title for d in docs])
 
     return run
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.eval", description=__doc__)
-    parser.add_argument(
-        "--queries",
-        type=Path,
-        action="append",
-        help="a judged query set (repeatable; default: dev and held-out)",
-    )
-    parser.add_argument("--corpus", type=Path, default=ROOT / "data" / "corpus")
-    parser.add_argument("--url", help="a running service (default: build the index if needed, start one)")
-    args = parser.parse_args()
+def run_world(world: str, query_paths: list[Path] | None, url: str | None, pool: Pool | None) -> None:
+    corpora, alias, default_sets = WORLDS[world]
     settings = load_settings()
-    query_sets = {path: load_queries(path) for path in args.queries or [DEV_QUERIES, HELDOUT_QUERIES]}
+    settings = settings.model_copy(update={"es": settings.es.model_copy(update={"index": alias})})
+    query_sets = {path: load_queries(path, POOLED_JUDGMENTS) for path in query_paths or default_sets}
     results: dict[Path, dict[str, dict[str, dict[str, float | None]]]] = {path: {} for path in query_sets}
-    with running_service(settings, args.corpus, args.url) as base_url:
+    with running_service(settings, list(corpora), url) as base_url:
         for mode in MODES:
             for path, queries in query_sets.items():
-                results[path][f"ours: {mode}"] = evaluate(ServiceSystem(base_url, mode).run, queries)
+                results[path][f"ours: {mode}"] = evaluate(ServiceSystem(base_url, mode).run, queries, pool)
     for analyzer in ("standard", "cjk"):
-        with StockIndex(settings.es, analyzer, args.corpus) as stock:
+        with StockIndex(settings.es, analyzer, list(corpora)) as stock:
             for path, queries in query_sets.items():
-                results[path][f"stock ES: {analyzer}"] = evaluate(_stock_runner(stock), queries)
+                results[path][f"stock ES: {analyzer}"] = evaluate(_stock_runner(stock), queries, pool)
+    names = " + ".join(c.name for c in corpora)
     for path, queries in query_sets.items():
-        print(f"\n## {len(queries)} judged queries from {path}")
+        print(f"\n## {world} world ({names}): {len(queries)} judged queries from {path.name}")
         print_tables(results[path])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.eval", description=__doc__)
+    parser.add_argument("--world", choices=[*WORLDS, "all"], default="all")
+    parser.add_argument(
+        "--queries", type=Path, action="append", help="a judged query set (repeatable; default: the world's)"
+    )
+    parser.add_argument("--url", help="a running service over the world's documents (default: start one)")
+    parser.add_argument("--pool", type=Path, help="write the pooled top-10 documents still unjudged here")
+    args = parser.parse_args()
+    pool: Pool = {}
+    for world in WORLDS if args.world == "all" else [args.world]:
+        run_world(world, args.queries, args.url, pool)
+    if args.pool:
+        with args.pool.open("w", encoding="utf-8") as out:
+            for item in sorted(pool.values(), key=lambda i: (i["query"], i["doc_id"])):
+                out.write(json.dumps(item, ensure_ascii=False) + "\n")
+        print(f"\n{len(pool)} pooled (query, document) pairs without a judgment written to {args.pool}")
 
 
 if __name__ == "__main__":

@@ -109,7 +109,9 @@ def main() -> None:
     parser.add_argument("--url", help="a running service (default: start gunicorn over the indexed corpus)")
     args = parser.parse_args()
     print(f"# Load test {time.strftime('%Y-%m-%d %H:%M')}: {args.seconds:.0f} s per level, mixed dev queries")
-    with running_service(load_settings(), args.corpus, args.url, production=True) as url:
+    base = load_settings()
+    settings = base.model_copy(update={"es": base.es.model_copy(update={"index": "bench-load"})})
+    with running_service(settings, [args.corpus], args.url, production=True) as url:
         for level in args.levels:
             stats, wall = asyncio.run(run_level(url, level, args.seconds))
             print_level(level, stats, wall)

@@ -23,32 +23,47 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True)
 class Judged:
+    """A judged document: named by text keys (the query sets) or by its doc_id (pooled judgments)."""
+
     title: str
     keys: tuple[str, ...]
     grade: int
+    doc_id: str | None = None
 
 
-def judged_index(text: str, judged: Sequence[Judged]) -> int | None:
-    """Which judged document (index into `judged`) a returned text is, if any."""
+def judged_index(text: str, judged: Sequence[Judged], doc_id: str | None = None) -> int | None:
+    """Which judged document (index into `judged`) a returned document is, if any."""
     flat = normalise(text)
     for i, j in enumerate(judged):
-        if any(normalise(k) in flat for k in j.keys):
+        if j.doc_id is not None:
+            if j.doc_id == doc_id:
+                return i
+        elif any(normalise(k) in flat for k in j.keys):
             return i
     return None
 
 
-def grades_of(texts: Sequence[str], judged: Sequence[Judged]) -> list[int]:
+def grades_of(
+    texts: Sequence[str], judged: Sequence[Judged], doc_ids: Sequence[str | None] | None = None
+) -> list[int]:
     """Gain of each ranked result; a judged document counts once (its first, best-ranked appearance)."""
     seen: set[int] = set()
     gains = []
-    for text in texts:
-        i = judged_index(text, judged)
+    for n, text in enumerate(texts):
+        i = judged_index(text, judged, doc_ids[n] if doc_ids else None)
         if i is None or i in seen:
             gains.append(0)
         else:
             seen.add(i)
             gains.append(judged[i].grade)
     return gains
+
+
+def unjudged(
+    texts: Sequence[str], judged: Sequence[Judged], doc_ids: Sequence[str | None], k: int = 10
+) -> int:
+    """How many of the top k match no judgment at all (grade 0 judgments count as judged)."""
+    return sum(1 for t, d in zip(texts[:k], doc_ids[:k], strict=False) if judged_index(t, judged, d) is None)
 
 
 def ndcg(gains: Sequence[int], judged: Sequence[Judged], k: int = 10) -> float:
@@ -59,7 +74,8 @@ def ndcg(gains: Sequence[int], judged: Sequence[Judged], k: int = 10) -> float:
 
 
 def recall(gains: Sequence[int], judged: Sequence[Judged], k: int = 10) -> float:
-    return sum(1 for g in gains[:k] if g > 0) / len(judged) if judged else 0.0
+    relevant = sum(1 for j in judged if j.grade > 0)
+    return sum(1 for g in gains[:k] if g > 0) / relevant if relevant else 0.0
 
 
 def reciprocal_rank(gains: Sequence[int]) -> float:
@@ -75,4 +91,4 @@ def answer_at_1(first_passage: str | None, judged: Sequence[Judged]) -> float:
     if not first_passage:
         return 0.0
     flat = normalise(first_passage)
-    return 1.0 if any(normalise(k) in flat for j in judged for k in j.keys) else 0.0
+    return 1.0 if any(normalise(k) in flat for j in judged if j.grade > 0 for k in j.keys) else 0.0

@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import httpx
@@ -26,27 +26,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def ensure_index(settings: Settings, corpus: Path) -> None:
-    """Build the index from the corpus unless the alias already points at one."""
+def ensure_index(settings: Settings, corpora: Sequence[Path]) -> None:
+    """Bring the bench's own alias up to date with the corpora: built the first time, later only what
+    changed is embedded again (the alias belongs to the bench, so deletions need no confirmation)."""
     store = SearchStore(settings.es)
     try:
-        if store.live_index() is None:
-            print(f"building index {settings.es.index} from {corpus} ...", file=sys.stderr)
-            pipeline = Pipeline(settings, store, load_embedder(settings.model), Segmenter(settings.analyzer))
-            pipeline.build([corpus])
+        print(f"indexing {', '.join(map(str, corpora))} into {settings.es.index} ...", file=sys.stderr)
+        pipeline = Pipeline(settings, store, load_embedder(settings.model), Segmenter(settings.analyzer))
+        pipeline.update(list(corpora), allow_deletes=True)
     finally:
         store.close()
 
 
 @contextlib.contextmanager
 def running_service(
-    settings: Settings, corpus: Path, url: str | None = None, production: bool = False
+    settings: Settings, corpora: Sequence[Path], url: str | None = None, production: bool = False
 ) -> Iterator[str]:
     """Yield the base URL of a service over the indexed corpus (the given one, or a fresh subprocess)."""
     if url:
         yield url.rstrip("/")
         return
-    ensure_index(settings, corpus)
+    ensure_index(settings, corpora)
     port = free_port()
     cmd = [sys.executable, "-m", "service", "--port", str(port)] + (["--production"] if production else [])
     env = {**os.environ, "SEARCH_ES__INDEX": settings.es.index, "SEARCH_SERVICE__RATE_LIMIT_PER_MINUTE": "0"}

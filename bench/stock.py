@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -14,13 +15,20 @@ from indexer.sources import iter_source_files, read_documents
 from store.client import make_client
 
 
+@dataclass(frozen=True)
+class StockHit:
+    doc_id: str
+    title: str
+    text: str  # title + body, as the judged keys are matched
+
+
 class StockIndex:
     """A throw-away index of the same documents as ours, deleted on exit."""
 
-    def __init__(self, settings: EsSettings, analyzer: str, corpus: Path) -> None:
+    def __init__(self, settings: EsSettings, analyzer: str, corpora: list[Path]) -> None:
         self.client = make_client(settings.model_copy(update={"timeout": 60.0}))
         self.analyzer = analyzer
-        self.corpus = corpus
+        self.corpora = corpora
         self.name = f"bench-stock-{analyzer}-{uuid.uuid4().hex[:8]}"
 
     def __enter__(self) -> StockIndex:
@@ -34,19 +42,23 @@ class StockIndex:
         return self
 
     def _actions(self) -> Any:
-        for path in iter_source_files([self.corpus]):
-            for doc in read_documents(path, self.corpus, 50_000_000):
-                yield {
-                    "_index": self.name,
-                    "_id": doc.doc_id,
-                    "_source": {"title": doc.title, "text": doc.text},
-                }
+        for corpus in self.corpora:
+            for path in iter_source_files([corpus]):
+                for doc in read_documents(path, corpus, 50_000_000):
+                    yield {
+                        "_index": self.name,
+                        "_id": doc.doc_id,
+                        "_source": {"title": doc.title, "text": doc.text},
+                    }
 
-    def search(self, text: str, size: int = 10) -> list[str]:
-        """Texts of the top documents for a plain multi_match (drafts are cut: the query has limits)."""
+    def search(self, text: str, size: int = 10) -> list[StockHit]:
+        """The top documents for a plain multi_match (drafts are cut: the query has limits)."""
         query = {"multi_match": {"query": text[:1000], "fields": ["title", "text"]}}
         resp = self.client.search(index=self.name, query=query, size=size, source_includes=["title", "text"])
-        return [h["_source"]["title"] + "\n" + h["_source"]["text"] for h in resp["hits"]["hits"]]
+        return [
+            StockHit(h["_id"], h["_source"]["title"], h["_source"]["title"] + "\n" + h["_source"]["text"])
+            for h in resp["hits"]["hits"]
+        ]
 
     def __exit__(self, *exc: object | TracebackType | None) -> None:
         self.client.options(ignore_status=404).indices.delete(index=self.name)
