@@ -31,6 +31,21 @@ def lock_index_name(alias: str) -> str:
     return f"{alias}-lock"
 
 
+def _dead_here(owner: str) -> bool:
+    """The holder ran on this machine and its process is gone (killed): its lock need not wait for the lease."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
 def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")
 
@@ -81,14 +96,16 @@ class WriterLock:
         except elasticsearch.ConflictError:
             current = self.client.get(index=self.index, id=_LOCK_ID)
             holder = current["_source"]
-            if float(holder.get("expires_at", 0)) > time.time():
+            if float(holder.get("expires_at", 0)) > time.time() and not _dead_here(str(holder.get("owner"))):
                 raise LockHeld(
                     f"another writer holds the index lock: {holder.get('purpose', '?')} by "
                     f"{holder.get('owner')} since {holder.get('acquired_at')}, lease until "
                     f"{_iso(float(holder['expires_at']))}. Wait for it to finish; if that process was "
                     "killed, its lock expires by itself at that time."
                 ) from None
-            log.warning("taking over the expired index lock of %s", holder.get("owner"))
+            log.warning(
+                "taking over the index lock of %s (expired, or its process is gone)", holder.get("owner")
+            )
             try:
                 resp = self.client.index(
                     index=self.index,

@@ -19,6 +19,7 @@ from store.errors import (
     StoreError,
     StoreUnavailable,
 )
+from store.lock import lock_index_name
 from store.records import DocumentMeta, DocumentRecord, PassageRecord
 from store.search_store import SearchStore
 from tests.conftest import ROOT
@@ -192,6 +193,7 @@ _HOLDER = """
 import sys, time
 from config.settings import EsSettings
 from store.errors import LockLost
+from store.lock import lock_index_name
 from store.search_store import SearchStore
 from tests.conftest import ROOT
 lock = SearchStore(EsSettings(url=sys.argv[1], index=sys.argv[2])).writer_lock("build", 5)
@@ -225,13 +227,26 @@ def test_the_writer_lock_is_exclusive(store: SearchStore) -> None:
         pass
 
 
-def test_a_killed_holders_lock_expires_after_its_lease(store: SearchStore) -> None:
+def test_a_killed_holder_on_this_machine_is_provably_dead(store: SearchStore) -> None:
     holder = _holder(store)
     holder.send_signal(signal.SIGKILL)
     holder.wait()
-    with pytest.raises(LockHeld):
+    with store.writer_lock("update", lease_seconds=60) as lock:  # no need to wait for the lease
+        lock.check()
+
+
+def test_a_lock_held_elsewhere_expires_after_its_lease(store: SearchStore, es_client: Elasticsearch) -> None:
+    with store.writer_lock("build", lease_seconds=60):
+        pass  # creates the lock index
+    es_client.index(
+        index=lock_index_name(store.alias),
+        id="writer",
+        document={"owner": "another-host:4242:abcd", "purpose": "build", "expires_at": time.time() + 3},
+        refresh=True,
+    )
+    with pytest.raises(LockHeld, match="another-host"):
         store.writer_lock("update", lease_seconds=60).acquire()
-    time.sleep(5.5)
+    time.sleep(3.5)
     with store.writer_lock("update", lease_seconds=60) as lock:
         lock.check()
 
