@@ -20,6 +20,9 @@ from store.records import DocumentRecord, Hit, PassageRecord, SearchResult
 log = logging.getLogger(__name__)
 
 FORCE_MERGE_TIMEOUT = 3600.0  # seconds; merging a large corpus rebuilds its vector graph
+# Seconds for changes of the cluster state (create an index, settings, the alias): they wait for the
+# master, and when the master node has just died, for the election of a new one (a few seconds).
+ADMIN_TIMEOUT = 60.0
 
 Record = PassageRecord | DocumentRecord
 
@@ -84,8 +87,12 @@ class SearchStore:
         """A new, unpublished, versioned index behind the alias name."""
         name = f"{self.alias}-v{time.strftime('%Y%m%d%H%M%S')}{time.time_ns() % 1_000_000:06d}"
         with _translated():
-            self.client.indices.create(index=name, **index_body(self.settings, model_name, dims))
+            self._admin.indices.create(index=name, **index_body(self.settings, model_name, dims))
         return name
+
+    @property
+    def _admin(self) -> Elasticsearch:
+        return self.client.options(request_timeout=ADMIN_TIMEOUT)
 
     def index_meta(self, index: str | None = None) -> dict[str, Any]:
         target = index or self.alias
@@ -114,17 +121,28 @@ class SearchStore:
             )
 
     def publish(self, index: str) -> None:
-        """Point the alias at `index` in one atomic step, then drop every other version."""
+        """Point the alias at `index` in one atomic step, then drop every other version.
+
+        A retried swap is harmless: Elasticsearch applies the `add` again and only reports the `remove`
+        of an alias already moved. If no answer comes back, the alias points at the old or the new index,
+        both complete, and the old one is kept, so nothing is lost either way."""
         old = self.live_index()
         actions: list[dict[str, Any]] = [{"add": {"index": index, "alias": self.alias}}]
         if old and old != index:
             actions.insert(0, {"remove": {"index": old, "alias": self.alias}})
         with _translated():
-            self.client.indices.put_settings(
+            self._admin.indices.put_settings(
                 index=index, settings={"refresh_interval": LIVE_REFRESH_INTERVAL}
             )
-            self.client.indices.refresh(index=index)
-            self.client.indices.update_aliases(actions=actions)
+            self._admin.indices.refresh(index=index)
+        try:
+            with _translated():
+                self._admin.indices.update_aliases(actions=actions)
+        except StoreUnavailable as exc:
+            raise StoreUnavailable(
+                f"moving alias {self.alias} from {old} to {index} was not confirmed ({exc}); it points at "
+                "one of the two, both complete and kept: check with `python -m indexer stats` and build again"
+            ) from exc
         self.drop_unpublished(keep=index)
 
     def drop_unpublished(self, keep: str | None = None) -> list[str]:
@@ -134,7 +152,7 @@ class SearchStore:
             names = list(self.client.indices.get(index=f"{self.alias}-v*", expand_wildcards="open").keys())
             stale = [n for n in names if n not in (live, keep)]
             for name in stale:
-                self.client.indices.delete(index=name, ignore_unavailable=True)
+                self._admin.indices.delete(index=name, ignore_unavailable=True)
         return stale
 
     def refresh(self, index: str | None = None) -> None:
@@ -144,7 +162,10 @@ class SearchStore:
     # --- writes ----------------------------------------------------------------------------------
 
     def write(self, index: str, records: Iterable[Record]) -> int:
-        """Bulk-write records; every failure is collected and raised as IndexingError, none dropped."""
+        """Bulk-write records; every failure is collected and raised as IndexingError, none dropped.
+
+        Retries (429 items here, a refused connection in the client) send the same `index` actions with
+        the same explicit _ids again: the record is overwritten, never duplicated."""
         actions = (
             {"_op_type": "index", "_index": index, "_id": r.record_id, "_source": r.to_source()}
             for r in records
