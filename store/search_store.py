@@ -23,6 +23,9 @@ FORCE_MERGE_TIMEOUT = 3600.0  # seconds; merging a large corpus rebuilds its vec
 # Seconds for changes of the cluster state (create an index, settings, the alias): they wait for the
 # master, and when the master node has just died, for the election of a new one (a few seconds).
 ADMIN_TIMEOUT = 60.0
+# Seconds per bulk chunk: on a cluster each chunk also waits for the replicas, on a busy machine longer
+# than a search may take. Re-sending a chunk is safe (see write()), waiting is cheaper.
+WRITE_TIMEOUT = 60.0
 
 Record = PassageRecord | DocumentRecord
 
@@ -156,8 +159,8 @@ class SearchStore:
         return stale
 
     def refresh(self, index: str | None = None) -> None:
-        with _translated():
-            self.client.indices.refresh(index=index or self.alias)
+        with _translated():  # makes written records visible: part of writing, so the write timeout
+            self.client.options(request_timeout=WRITE_TIMEOUT).indices.refresh(index=index or self.alias)
 
     # --- writes ----------------------------------------------------------------------------------
 
@@ -174,7 +177,7 @@ class SearchStore:
         written = 0
         with _translated():
             for ok, item in helpers.streaming_bulk(
-                self.client,
+                self.client.options(request_timeout=WRITE_TIMEOUT),
                 actions,
                 chunk_size=self.settings.bulk_chunk,
                 raise_on_error=False,
@@ -212,7 +215,7 @@ class SearchStore:
         """Find the matching ids, then bulk-delete them (_delete_by_query lives in a module the
         Maven-built local node does not have, so we do not depend on it)."""
         with _translated():
-            self.client.indices.refresh(index=index)
+            self.client.options(request_timeout=WRITE_TIMEOUT).indices.refresh(index=index)
             ids = [
                 h["_id"]
                 for h in helpers.scan(self.client, index=index, query={"query": query, "_source": False})
@@ -220,7 +223,12 @@ class SearchStore:
             if not ids:
                 return 0
             actions = ({"_op_type": "delete", "_index": index, "_id": i} for i in ids)
-            deleted, errors = helpers.bulk(self.client, actions, raise_on_error=False, refresh=True)
+            deleted, errors = helpers.bulk(
+                self.client.options(request_timeout=WRITE_TIMEOUT),
+                actions,
+                raise_on_error=False,
+                refresh=True,
+            )
         if isinstance(errors, list) and errors:
             raise StoreError(f"{len(errors)} deletions failed: {errors[:3]}")
         return int(deleted)
