@@ -63,6 +63,9 @@ class ModelSettings(_Section):
     device: str = "cpu"
     # Where exported/quantized ONNX models are cached (outside the repo by default).
     cache_dir: Path = Path.home() / ".cache" / "gov-search" / "models"
+    # A serving install has no torch to export with: it loads the int8 model the indexer exported
+    # (cache_dir/<model>-<hash>/model.int8.onnx, shipped as a file or a volume). Empty: export or cache.
+    onnx_path: Path | None = None
 
 
 class AnalyzerSettings(_Section):
