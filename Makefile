@@ -19,7 +19,7 @@ export TOKENIZERS_PARALLELISM := false
 # pip and Maven caches live outside the repo (~/.cache/pip, ~/.m2), so reinstalls are fast.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install install-browser es-up es-down es-status index serve run test test-unit test-integration test-e2e \
+.PHONY: help install install-browser es-up es-down es-status index serve run test test-unit test-integration test-e2e test-cluster \
 	lint fmt bench bench-scale bench-load eval clean
 
 help: ## List the targets
@@ -77,6 +77,9 @@ test-integration: install ## Integration tests against the real local node
 
 test-e2e: install install-browser ## End-to-end and browser tests (service over HTTP, real model, real node)
 	@tests/with_es.sh $(PY) -m pytest tests/e2e -q
+
+test-cluster: install ## Fault tests on a throwaway 3-node cluster of their own (also part of `make test`)
+	$(PY) -m pytest -m cluster tests/e2e -q -s
 
 test: install install-browser ## Everything: lint, unit, integration, e2e and browser tests against a real local ES node
 	@$(MAKE) --no-print-directory lint
