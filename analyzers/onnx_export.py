@@ -72,6 +72,11 @@ def ensure_int8_model(model_dir: Path, cache_dir: Path, model_name: str) -> Path
             log.info("reusing int8 model exported by another process: %s", target)
             return target
         log.info("exporting %s to ONNX and quantizing to int8 (once) -> %s", model_dir, target)
+        if _version("torch") == "absent":
+            raise ModuleNotFoundError(
+                "exporting the model needs torch (pip install .[index]); a serving install loads the int8 "
+                "model the indexer exported: set SEARCH_MODEL__ONNX_PATH to its model.int8.onnx"
+            )
         with tempfile.TemporaryDirectory(dir=folder, prefix=".tmp-") as tmp:
             fp32 = Path(tmp) / "model.fp32.onnx"
             export_onnx(model_dir, fp32)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -25,13 +25,31 @@ class _Section(BaseModel):
 
 
 class EsSettings(_Section):
+    # One node, or the nodes of a cluster separated by commas: the client spreads requests over them
+    # and moves on to another node when one does not answer.
     url: str = "http://127.0.0.1:9200"
     # The service reads this alias; each full build writes a new versioned index behind it.
     index: str = "gov-docs"
     timeout: float = Field(default=5.0, gt=0, description="seconds per Elasticsearch request")
     bulk_chunk: int = Field(default=200, ge=1)
+    # Of each new versioned index. A cluster wants replicas >= 1 (a copy of every shard survives a node)
+    # and about one shard per node, so searches and merges use every machine (docs/operations.md).
     shards: int = Field(default=1, ge=1)
     replicas: int = Field(default=0, ge=0)
+
+    @field_validator("url")
+    @classmethod
+    def _node_urls(cls, value: str) -> str:
+        urls = [u.strip() for u in value.split(",")]
+        bad = [u for u in urls if not u.startswith(("http://", "https://")) or len(u) < 10]
+        if bad:
+            raise ValueError(f"each node URL must look like http://host:9200, got {bad}")
+        return ",".join(urls)
+
+    @property
+    def urls(self) -> list[str]:
+        """The node URLs, in the order given."""
+        return self.url.split(",")
 
 
 class ModelSettings(_Section):
@@ -45,6 +63,9 @@ class ModelSettings(_Section):
     device: str = "cpu"
     # Where exported/quantized ONNX models are cached (outside the repo by default).
     cache_dir: Path = Path.home() / ".cache" / "gov-search" / "models"
+    # A serving install has no torch to export with: it loads the int8 model the indexer exported
+    # (cache_dir/<model>-<hash>/model.int8.onnx, shipped as a file or a volume). Empty: export or cache.
+    onnx_path: Path | None = None
 
 
 class AnalyzerSettings(_Section):

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Local single-node Elasticsearch 8 from Maven Central artifacts: es.sh up | down | status.
-# Data, logs, PID and the built launcher live under var/es (git-ignored); jars are cached in ~/.m2.
+# Local Elasticsearch 8 from Maven Central artifacts: es.sh up | down | status.
+# NODES=1 (default): one node, home var/es, ports ES_PORT/ES_TRANSPORT_PORT.
+# NODES=3: a cluster of three nodes on 127.0.0.1, node i with home var/es/node-i and ports ES_PORT+i-1 and
+# ES_TRANSPORT_PORT+i-1. Data, logs, PIDs and the built launcher live under ES_HOME (git-ignored); jars are
+# cached in ~/.m2. `up` starts the nodes that do not run (so it also restarts one that died); `down` stops
+# every node it finds a PID file for, whatever NODES says.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,17 +17,25 @@ ES_TRANSPORT_PORT="${ES_TRANSPORT_PORT:-9300}"
 ES_HEAP="${ES_HEAP:-1g}"
 ES_START_TIMEOUT="${ES_START_TIMEOUT:-180}"
 ES_HOME="${ES_HOME:-$ROOT/var/es}"
+NODES="${NODES:-1}"
+[[ "$NODES" =~ ^[1-9][0-9]?$ ]] || { echo "es: NODES must be a number from 1 to 99, not '$NODES'" >&2; exit 2; }
 
 BUILD="$ES_HOME/build"
-PID_FILE="$ES_HOME/es.pid"
-LOG_FILE="$ES_HOME/logs/console.log"
 URL="http://$ES_HOST:$ES_PORT"
 
-health() { curl -sf --max-time 2 "$URL/_cluster/health?wait_for_status=yellow&timeout=1s" 2>/dev/null | grep -q '"status":"\(green\|yellow\)"'; }
-our_pid() { [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null && cat "$PID_FILE"; }
+# Node i (1-based): its home, HTTP URL and PID file.
+node_home() { if (( NODES == 1 )); then echo "$ES_HOME"; else echo "$ES_HOME/node-$1"; fi; }
+node_url() { echo "http://$ES_HOST:$((ES_PORT + $1 - 1))"; }
+pid_of() { local f="$1/es.pid"; [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
+# Every home with a PID file: the single node and the nodes of a cluster.
+all_homes() { for h in "$ES_HOME" "$ES_HOME"/node-*; do [[ -f "$h/es.pid" ]] && echo "$h"; done; return 0; }
+
+# Health waits for the status and node count; Elasticsearch answers 408 (curl -f fails) while they are not met.
+health() { curl -sf --max-time 3 "$1/_cluster/health?wait_for_status=yellow&wait_for_nodes=$NODES&timeout=1s" >/dev/null 2>&1; }
+answers() { curl -s -o /dev/null --max-time 2 "$1"; }
 
 build_launcher() {
-    mkdir -p "$BUILD/classes" "$ES_HOME/logs"
+    mkdir -p "$BUILD/classes"
     local sum; sum="$(cat "$ROOT/es/pom.xml" "$ROOT"/es/src/org/elasticsearch/node/*.java | sha1sum | cut -c1-12)"
     if [[ -f "$BUILD/stamp" && "$(cat "$BUILD/stamp")" == "$sum" ]]; then return; fi
     echo "es: resolving Elasticsearch jars from Maven Central (cached in ~/.m2) ..."
@@ -34,52 +46,95 @@ build_launcher() {
     echo "$sum" >"$BUILD/stamp"
 }
 
-up() {
-    if pid="$(our_pid)"; then
-        health && { echo "es: already running (pid $pid) at $URL"; return 0; }
-    elif health; then
-        echo "es: a node already answers at $URL; reusing it"; return 0
-    fi
-    build_launcher
-    mkdir -p "$ES_HOME/tmp" "$ES_HOME/logs"
-    echo "es: starting Elasticsearch at $URL (heap $ES_HEAP, home $ES_HOME)"
-    # jdk.incubator.vector lets Lucene/ES score vectors with SIMD (as the stock jvm.options do).
-    nohup java -Xms"$ES_HEAP" -Xmx"$ES_HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError --add-modules=jdk.incubator.vector \
-        -Djava.io.tmpdir="$ES_HOME/tmp" -Dlog4j2.disable.jmx=true -Dfile.encoding=UTF-8 \
-        -cp "$BUILD/classes:$(cat "$BUILD/classpath.txt")" org.elasticsearch.node.LocalNode \
-        "$ES_HOME" "$ES_PORT" "$ES_TRANSPORT_PORT" >"$LOG_FILE" 2>&1 </dev/null &
-    echo $! >"$PID_FILE"
-    local waited=0
-    until health; do
-        if ! kill -0 "$(cat "$PID_FILE")" 2>/dev/null || (( waited >= ES_START_TIMEOUT )); then
-            echo "es: Elasticsearch did not come up within ${waited}s; last log lines:" >&2
-            tail -n 40 "$LOG_FILE" >&2
-            down >/dev/null 2>&1 || true
-            exit 1
-        fi
-        sleep 1; waited=$((waited + 1))
+cluster_args() {  # NODE_NAME SEED_HOSTS INITIAL_MASTERS for node $1 of a cluster
+    local seeds="" masters="" j
+    for j in $(seq 1 "$NODES"); do
+        seeds+="${seeds:+,}$ES_HOST:$((ES_TRANSPORT_PORT + j - 1))"
+        masters+="${masters:+,}node-$j"
     done
-    echo "es: up after ${waited}s: $(curl -s "$URL" | tr -d '\n ' | grep -o '"number":"[^"]*"')"
+    echo "node-$1 $seeds $masters"
 }
 
-down() {
-    local pid
-    if ! pid="$(our_pid)"; then echo "es: not running (no live PID in $PID_FILE)"; rm -f "$PID_FILE"; return 0; fi
+start_node() {
+    local i="$1" home; home="$(node_home "$1")"
+    local http=$((ES_PORT + i - 1)) transport=$((ES_TRANSPORT_PORT + i - 1))
+    mkdir -p "$home/tmp" "$home/logs"
+    # shellcheck disable=SC2046  # cluster_args is three words on purpose
+    local extra=(); (( NODES > 1 )) && extra=($(cluster_args "$i"))
+    echo "es: starting node $i at http://$ES_HOST:$http (transport $transport, heap $ES_HEAP, home $home)"
+    # jdk.incubator.vector lets Lucene/ES score vectors with SIMD (as the stock jvm.options do).
+    nohup java -Xms"$ES_HEAP" -Xmx"$ES_HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError --add-modules=jdk.incubator.vector \
+        -Djava.io.tmpdir="$home/tmp" -Dlog4j2.disable.jmx=true -Dfile.encoding=UTF-8 \
+        -cp "$BUILD/classes:$(cat "$BUILD/classpath.txt")" org.elasticsearch.node.LocalNode \
+        "$home" "$http" "$transport" "${extra[@]}" >"$home/logs/console.log" 2>&1 </dev/null &
+    echo $! >"$home/es.pid"
+}
+
+up() {
+    if (( NODES == 1 )) && ! pid_of "$ES_HOME" >/dev/null && health "$URL"; then
+        echo "es: a node already answers at $URL; reusing it"; return 0
+    fi
+    local i started=()
+    for i in $(seq 1 "$NODES"); do
+        if pid_of "$(node_home "$i")" >/dev/null; then continue; fi
+        if answers "$(node_url "$i")"; then
+            echo "es: port $((ES_PORT + i - 1)) is taken by a process we did not start; set ES_PORT" >&2; exit 1
+        fi
+        [[ ${#started[@]} -eq 0 ]] && build_launcher
+        start_node "$i"; started+=("$i")
+    done
+    [[ ${#started[@]} -eq 0 ]] && health "$URL" && { echo "es: already running ($NODES node(s)) at $URL"; return 0; }
+    local waited=0
+    until health "$URL"; do
+        for i in "${started[@]}"; do
+            local home; home="$(node_home "$i")"
+            if ! pid_of "$home" >/dev/null || (( waited >= ES_START_TIMEOUT )); then
+                echo "es: node $i did not come up within ${waited}s; last log lines:" >&2
+                tail -n 40 "$home/logs/console.log" >&2
+                down >/dev/null 2>&1 || true
+                exit 1
+            fi
+        done
+        sleep 1; waited=$((waited + 1))
+    done
+    echo "es: $NODES node(s) up after ${waited}s: $(curl -s "$URL" | tr -d '\n ' | grep -o '"number":"[^"]*"')"
+}
+
+stop_home() {
+    local home="$1" pid
+    if ! pid="$(pid_of "$home")"; then rm -f "$home/es.pid"; return 0; fi
     kill "$pid"
     for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
     if kill -0 "$pid" 2>/dev/null; then echo "es: pid $pid did not stop in 30s; killing it"; kill -9 "$pid"; fi
-    rm -f "$PID_FILE"
-    echo "es: stopped (pid $pid)"
+    rm -f "$home/es.pid"
+    echo "es: stopped $home (pid $pid)"
+}
+
+down() {
+    local homes; mapfile -t homes < <(all_homes)
+    if [[ ${#homes[@]} -eq 0 ]]; then echo "es: not running (no PID file under $ES_HOME)"; return 0; fi
+    local home
+    for home in "${homes[@]}"; do stop_home "$home" & done
+    wait
 }
 
 status() {
-    if pid="$(our_pid)"; then echo "es: running (pid $pid)"; else echo "es: not started by us"; fi
-    health && curl -s "$URL/_cluster/health" && echo || { echo "es: no healthy node at $URL"; return 1; }
+    local home pid i
+    for home in $(all_homes); do
+        if pid="$(pid_of "$home")"; then echo "es: running (pid $pid) $home"; else echo "es: dead $home"; fi
+    done
+    for i in $(seq 1 "$NODES"); do  # ask the first node that answers
+        if curl -sf --max-time 3 "$(node_url "$i")/_cat/nodes?v&h=name,http_address,node.role,master,heap.percent"; then
+            curl -s "$(node_url "$i")/_cluster/health" && echo
+            return 0
+        fi
+    done
+    echo "es: no node answers at $URL"; return 1
 }
 
 case "${1:-}" in
     up) up ;;
     down) down ;;
     status) status ;;
-    *) echo "usage: es/es.sh up|down|status" >&2; exit 2 ;;
+    *) echo "usage: [NODES=3] es/es.sh up|down|status" >&2; exit 2 ;;
 esac

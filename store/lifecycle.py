@@ -22,6 +22,9 @@ from store.mapping import LIVE_REFRESH_INTERVAL, SCHEMA_VERSION, index_body
 log = logging.getLogger(__name__)
 
 FORCE_MERGE_TIMEOUT = 3600.0  # seconds; merging a large corpus rebuilds its vector graph
+# Seconds for changes of the cluster state (create an index, settings, the alias): they wait for the
+# master, and when the master node has just died, for the election of a new one (a few seconds).
+ADMIN_TIMEOUT = 60.0
 
 
 def write_alias(index: str) -> str:
@@ -51,6 +54,10 @@ class IndexLifecycle:
     def client(self) -> Elasticsearch:  # provided by SearchStore
         raise NotImplementedError
 
+    @property
+    def _admin(self) -> Elasticsearch:
+        return self.client.options(request_timeout=ADMIN_TIMEOUT)
+
     def live_index(self) -> str | None:
         """The concrete index the alias points at, or None when nothing is published yet."""
         with translated():
@@ -69,7 +76,7 @@ class IndexLifecycle:
         body = index_body(self.settings, model_name, dims)
         body["mappings"]["_meta"]["created_at"] = now_iso()
         with translated():
-            self.client.indices.create(index=name, aliases={write_alias(name): {}}, **body)
+            self._admin.indices.create(index=name, aliases={write_alias(name): {}}, **body)
         return name
 
     def index_meta(self, index: str | None = None) -> dict[str, Any]:
@@ -82,7 +89,7 @@ class IndexLifecycle:
         """Merge `updates` into the index's _meta (which Elasticsearch replaces whole)."""
         meta = {**self.index_meta(index), **updates}
         with translated():
-            self.client.indices.put_mapping(index=index, meta=meta)
+            self._admin.indices.put_mapping(index=index, meta=meta)
         return meta
 
     def check_model(self, model_name: str, dims: int, index: str | None = None) -> None:
@@ -186,7 +193,7 @@ class IndexLifecycle:
     def _delete(self, names: list[str]) -> None:
         with translated():
             for name in names:  # exact names: Elasticsearch 8 refuses wildcard deletes
-                self.client.indices.delete(index=name, ignore_unavailable=True)
+                self._admin.indices.delete(index=name, ignore_unavailable=True)
         if names:
             log.info("dropped index versions %s", names)
 

@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 
 Record = PassageRecord | DocumentRecord | Deletion
 _BULK_ATTEMPTS = 3
+# Seconds per bulk request: on a cluster each also waits for the replicas, on a busy machine longer than
+# a search may take. Re-sending a request is safe (see _bulk()), waiting is cheaper.
+WRITE_TIMEOUT = 60.0
 
 
 class SearchStore(IndexLifecycle):
@@ -49,8 +52,8 @@ class SearchStore(IndexLifecycle):
         return False
 
     def refresh(self, index: str | None = None) -> None:
-        with translated():
-            self.client.indices.refresh(index=index or self.alias)
+        with translated():  # makes written records visible: part of writing, so the write timeout
+            self.client.options(request_timeout=WRITE_TIMEOUT).indices.refresh(index=index or self.alias)
 
     # --- writes ----------------------------------------------------------------------------------
 
@@ -89,7 +92,9 @@ class SearchStore(IndexLifecycle):
                 else:
                     operations += [{"index": {"_index": target, "_id": r.record_id}}, r.to_source()]
             with translated():
-                resp = self.client.bulk(operations=operations, require_alias=True)
+                resp = self.client.options(request_timeout=WRITE_TIMEOUT).bulk(
+                    operations=operations, require_alias=True
+                )
             retry: list[Record] = []
             for record, item in zip(pending, resp["items"], strict=True):
                 result = next(iter(item.values()))
@@ -115,7 +120,7 @@ class SearchStore(IndexLifecycle):
         """Find the matching ids, then bulk-delete them (_delete_by_query lives in a module the
         Maven-built local node does not have, so we do not depend on it)."""
         with translated():
-            self.client.indices.refresh(index=index)
+            self.client.options(request_timeout=WRITE_TIMEOUT).indices.refresh(index=index)
             ids = [
                 h["_id"]
                 for h in helpers.scan(self.client, index=index, query={"query": query, "_source": False})
@@ -123,7 +128,12 @@ class SearchStore(IndexLifecycle):
             if not ids:
                 return 0
             actions = ({"_op_type": "delete", "_index": index, "_id": i} for i in ids)
-            deleted, errors = helpers.bulk(self.client, actions, raise_on_error=False, refresh=True)
+            deleted, errors = helpers.bulk(
+                self.client.options(request_timeout=WRITE_TIMEOUT),
+                actions,
+                raise_on_error=False,
+                refresh=True,
+            )
         if isinstance(errors, list) and errors:
             raise StoreError(f"{len(errors)} deletions failed: {errors[:3]}")
         return int(deleted)

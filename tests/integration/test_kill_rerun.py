@@ -28,19 +28,20 @@ def _expected(folder: Path) -> tuple[int, int]:
     return len(docs), sum(len(split_passages(d)) for d in docs)
 
 
-def _cli(alias: str, *args: str) -> subprocess.Popen[bytes]:
-    env = {
+def _cli(alias: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    full_env = {
         **os.environ,
         "SEARCH_ES__URL": es_url(),
         "SEARCH_ES__INDEX": alias,
         "HF_HUB_OFFLINE": "1",
         # small chunks, so records reach Elasticsearch while the process still has work left to kill
         "SEARCH_INDEXER__EMBED_CHUNK_PASSAGES": "64",
+        **(env or {}),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "indexer", *args],
         cwd=ROOT,
-        env=env,
+        env=full_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -89,6 +90,13 @@ def _assert_complete(es: Elasticsearch, alias: str, expected: tuple[int, int]) -
 
 
 def test_killed_build_then_rerun(es_client: Elasticsearch, test_alias: str, tmp_path: Path) -> None:
+    killed_build_then_rerun(es_client, test_alias, tmp_path)
+
+
+def killed_build_then_rerun(
+    es: Elasticsearch, alias: str, tmp_path: Path, env: dict[str, str] | None = None
+) -> None:
+    """Also run on a 3-node cluster (tests/e2e/test_cluster.py), with `env` pointing the CLI at it."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / SAMPLE, corpus)
@@ -98,18 +106,18 @@ def test_killed_build_then_rerun(es_client: Elasticsearch, test_alias: str, tmp_
         "关于加强古树名木保护工作的通知\n各有关部门要高度重视古树名木保护。\n", encoding="utf-8"
     )
 
-    assert _cli(test_alias, "build", "--no-progress", str(small)).wait() == 0
-    first = _live(es_client, test_alias)
-    proc = _cli(test_alias, "build", "--no-progress", str(corpus))
-    _kill_when_half_written(es_client, test_alias, proc, old=first)
-    assert _live(es_client, test_alias) == first  # the alias never saw the half-built index
-    assert _counts(es_client, first) == _expected(small)
+    assert _cli(alias, "build", "--no-progress", str(small), env=env).wait() == 0
+    first = _live(es, alias)
+    proc = _cli(alias, "build", "--no-progress", str(corpus), env=env)
+    _kill_when_half_written(es, alias, proc, old=first)
+    assert _live(es, alias) == first  # the alias never saw the half-built index
+    assert _counts(es, first) == _expected(small)
 
-    rerun = _cli(test_alias, "build", "--no-progress", str(corpus))
+    rerun = _cli(alias, "build", "--no-progress", str(corpus), env=env)
     assert rerun.wait() == 0, rerun.stdout.read() if rerun.stdout else ""
-    _assert_complete(es_client, test_alias, _expected(corpus))
+    _assert_complete(es, alias, _expected(corpus))
     # The killed build's index is gone; the version before the rerun is kept for rollback.
-    assert set(es_client.indices.get(index=f"{test_alias}-v*")) == {_live(es_client, test_alias), first}
+    assert set(es.indices.get(index=f"{alias}-v*")) == {_live(es, alias), first}
 
 
 def test_killed_update_then_rerun(es_client: Elasticsearch, test_alias: str, tmp_path: Path) -> None:

@@ -52,3 +52,16 @@ def test_readme_configuration_reference_lists_every_setting() -> None:
     table = readme.split("## Configuration reference", 1)[1].split("\n## ", 1)[0]
     documented = {cell.strip("` ") for cell in table.split("|") if cell.strip().startswith("`SEARCH_")}
     assert documented == _all_env_names()
+
+
+def test_es_url_takes_a_list_of_nodes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEARCH_ES__URL", "http://127.0.0.1:9200, http://127.0.0.1:9201,http://127.0.0.1:9202")
+    s = Settings()
+    assert s.es.urls == ["http://127.0.0.1:9200", "http://127.0.0.1:9201", "http://127.0.0.1:9202"]
+    assert Settings().model.backend  # other sections untouched
+
+
+def test_es_url_rejects_a_node_without_scheme(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEARCH_ES__URL", "http://127.0.0.1:9200,127.0.0.1:9201")
+    with pytest.raises(ValidationError, match="127.0.0.1:9201"):
+        Settings()
