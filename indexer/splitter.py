@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from analyzers.docnum import canonical_doc_number, find_doc_numbers
-from analyzers.document import Document
+from analyzers.docnum import find_doc_numbers
+from analyzers.document import DocNumber, Document
+from analyzers.validity import extract_validity
 from indexer.cleaning import clean_lines, drop_web_chrome, is_web_page, strip_controls
 from indexer.gazette import Line, Part, attach_fragments, parse_toc, split_off_fragments, toc_key
 from indexer.headers import (
@@ -21,7 +23,8 @@ from indexer.headers import (
     parse_record,
     parse_single,
 )
-from indexer.metadata import Header, find_date, kind_of, parse_date, squeeze
+from indexer.history import parse_history
+from indexer.metadata import Header, find_date, kind_of, squeeze
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +34,7 @@ _RECORD_MIN_CHARS = 200
 _FRONT_MATTER = re.compile(r"目\s*录|公报|刊号")
 # Markdown regulation files: "<!-- INFO END -->" closes the block of dated publication lines.
 _INFO_END = "<!-- INFO END -->"
-_ORDER_NUMBER = re.compile(r"\S*?令第\s*\d+\s*号")
+_ISSUER_OF = re.compile(r"令(?:\d{4}年)?第\d+号$")
 _FILE_DATE = re.compile(r"[（(](\d{4}-\d{2}-\d{2})[)）][^/]*$")
 
 
@@ -116,15 +119,30 @@ def _markdown_document(text: str, source: str) -> Document:
         for n, t in lines[(info_end if info_end is not None else title_at) + 1 :]
         if t
     ]
-    published = [ln for ln in info if "公布" in ln] or [ln for ln in info if "发布" in ln] or info
-    date = next((d for d in map(parse_date, reversed(published)) if d), None)
-    if date is None and (file_date := _FILE_DATE.search(source)):
-        date = file_date.group(1)  # LawRefBook names files "title(YYYY-MM-DD).md"
-    order = next((m for m in map(_ORDER_NUMBER.search, reversed(published)) if m), None)
-    number = canonical_doc_number(order.group(0)) if order else None
-    issuer = order.group(0).split("令第")[0] if order else None
-    header = Header(squeeze(lines[title_at][1][2:]), number, issuer)
-    return _make(header, clean_lines([t for _, t in body], rejoin=False), source, body or lines[:1], date)
+    history = parse_history(info)
+    date = version_date(history.latest, _FILE_DATE.search(source))
+    issuer = _ISSUER_OF.sub("", history.doc_number) if history.doc_number else None
+    header = Header(squeeze(lines[title_at][1][2:]), history.doc_number, issuer)
+    doc = _make(header, clean_lines([t for _, t in body], rejoin=False), source, body or lines[:1], date)
+    return replace(
+        doc,
+        doc_numbers=history.doc_numbers,
+        promulgated=history.promulgated or date,
+        effective_from=history.effective_from or doc.effective_from,
+    )
+
+
+def version_date(latest: str | None, file_date: re.Match[str] | None) -> str | None:
+    """A regulation version's own date: its header's latest line, unless the file name (LawRefBook names
+    files "title(YYYY-MM-DD).md" after the version) is later: the header omits the last revision."""
+    named = file_date.group(1) if file_date else None
+    if latest and named and named > latest and (_days(latest, named) > 2):
+        return named
+    return latest or named
+
+
+def _days(a: str, b: str) -> int:
+    return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
 
 
 def _make(header: Header, text: str, source: str, lines: Sequence[Line], date: str | None) -> Document:
@@ -132,6 +150,7 @@ def _make(header: Header, text: str, source: str, lines: Sequence[Line], date: s
     start = numbers[0][0] if numbers else 1
     end = numbers[-1][0] if numbers else 1
     own = header.doc_number
+    validity = extract_validity(text, date)
     return Document(
         doc_id="",
         title=header.title or source,
@@ -145,6 +164,11 @@ def _make(header: Header, text: str, source: str, lines: Sequence[Line], date: s
         kind=kind_of(header.title),
         title_derived=header.title_derived,
         cites=tuple(n for n in find_doc_numbers(text) if n != own),
+        doc_numbers=(DocNumber(own, "公布", date),) if own else (),
+        promulgated=date,
+        effective_from=validity.effective_from,
+        expires_on=validity.expires_on,
+        repeals=validity.repeals,
     )
 
 
