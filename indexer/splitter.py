@@ -24,6 +24,7 @@ from indexer.headers import (
     parse_single,
 )
 from indexer.history import parse_history
+from indexer.labels import Labels, read_labels
 from indexer.metadata import Header, find_date, kind_of, squeeze
 
 logger = logging.getLogger(__name__)
@@ -45,19 +46,51 @@ def split_documents(text: str, source: str, suffix: str) -> list[Document]:
         return _finish([_markdown_document(text, source)])
     numbered = [(i, line.strip()) for i, line in enumerate(text.splitlines(), start=1)]
     lines = [(n, t) for n, t in numbered if t]
+    labels, labelled = read_labels([t for _, t in lines])
+    docs = _split_lines([line for i, line in enumerate(lines) if i not in labelled], source)
+    if labels and len(docs) == 1:  # a page or notice with a labelled block describes one document
+        docs = [with_labels(docs[0], labels)]
+    return _finish(docs)
+
+
+def _split_lines(lines: list[Line], source: str) -> list[Document]:
     if not lines:
         return []
     if len(lines) > 1 and all(len(t) >= _RECORD_MIN_CHARS for _, t in lines):
-        return _finish([_document(Part([line]), parse_record(line[1]), source) for line in lines])
+        return [_document(Part([line]), parse_record(line[1]), source) for line in lines]
     parts, front = _anchored_parts(lines)
     if not parts:
-        return _finish([_single_document(lines, source)])
+        return [_single_document(lines, source)]
     parts, fragments = split_off_fragments(parts)
     headers = [_header([t for _, t in part.lines]) for part in parts]
     toc = parse_toc(front)
     pages = [toc.get(h.doc_number or toc_key(h.title or "")) for h, _ in headers]
     attach_fragments(parts, fragments, pages)
-    return _finish([_document(part, h, source, date) for part, (h, date) in zip(parts, headers, strict=True)])
+    return [_document(part, h, source, date) for part, (h, date) in zip(parts, headers, strict=True)]
+
+
+def with_labels(doc: Document, labels: Labels) -> Document:
+    """A document with its labelled fields winning over what was read from its body."""
+    date = labels.written or labels.published or doc.date
+    number = labels.doc_number or doc.doc_number
+    title = labels.title or doc.title
+    return replace(
+        doc,
+        title=title,
+        title_derived=doc.title_derived and not labels.title,
+        kind=kind_of(title) if labels.title else doc.kind,
+        doc_number=number,
+        doc_numbers=(DocNumber(number, "公布", date),) if number else doc.doc_numbers,
+        issuer=labels.issuer or doc.issuer,
+        date=date,
+        promulgated=labels.published or date,
+        # "自印发之日起施行" read against the body's date moves with the labelled date
+        effective_from=labels.effective or (date if doc.effective_from == doc.date else doc.effective_from),
+        index_no=labels.index_no,
+        subject=labels.subject,
+        stated_validity=labels.validity,
+        cites=tuple(n for n in doc.cites if n != number),
+    )
 
 
 def _anchored_parts(lines: list[Line]) -> tuple[list[Part], list[str]]:
