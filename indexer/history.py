@@ -59,6 +59,8 @@ def parse_event(line: str) -> Event:
     if not role and (_EFFECTIVE.search(plain) or from_issue):
         role = "施行"
     numbers = find_doc_numbers(plain)
+    if numbers and date and not role:  # "2017年11月22日 中华人民共和国国务院令第692号": a promulgation
+        role = "公布"
     return Event(date, role, numbers[0] if numbers else None, from_issue)
 
 
