@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from analyzers.dates import DATE, parse_date
 from analyzers.docnum import canonical_doc_number
 from indexer.cleaning import remove_cjk_spaces
 
@@ -16,12 +17,8 @@ KINDS = (
 )  # fmt: skip
 # Trailing brackets that are not part of the kind: "(征求意见稿)", "（2023—2025年）", "(试行)".
 _TRAILING_BRACKETS = re.compile(r"(?:\s*[（(][^（()）]*[)）])+$")
-# Dates: "2023年9月10日", "2023 年 8 月 16 日", "二〇二三年七月十日".
-_NUM = r"[\d〇○零一二三四五六七八九十]"
-DATE = re.compile(rf"({_NUM}{{4}})\s*年\s*({_NUM}{{1,3}})\s*月\s*({_NUM}{{1,3}})\s*日")
 _DATE_ONLY = re.compile(rf"^{DATE.pattern}$")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
 # An issuing body: ends with an organisation word; "…文件" is the masthead form.
 ORG = re.compile(
     r"^[\u4e00-\u9fff（）()·]{2,40}?(?:人民政府|政府|办公室|委员会|管委会|办事处|局|厅|部|委|院|会|中心|支队|集团)(?:文件)?$"
@@ -68,26 +65,6 @@ def kind_of(title: str | None) -> str | None:
         return "任免"
     bare = _TRAILING_BRACKETS.sub("", title).rstrip('》”"')
     return next((kind for kind in KINDS if bare.endswith(kind)), None)
-
-
-def parse_date(text: str) -> str | None:
-    """ISO date of the first Chinese date in text ("二〇二三年七月十日" -> "2023-07-10")."""
-    m = DATE.search(text)
-    if not m:
-        return None
-    year, month, day = (_cn_number(part) for part in m.groups())
-    if not (1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def _cn_number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if all(c in _CN_DIGITS for c in text):  # 二〇二三: digit by digit
-        return int("".join(str(_CN_DIGITS[c]) for c in text))
-    tens, _, ones = text.partition("十")  # 十, 十五, 二十, 三十一
-    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
 
 
 def is_date_line(line: str) -> bool:

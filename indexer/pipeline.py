@@ -30,6 +30,7 @@ from indexer.records import (
 )
 from indexer.scope import RootError, Scope, check_scopes, resolve_scopes, root_record
 from indexer.sources import UnreadableFile, read_documents
+from indexer.versions import Relations, changed_relations, relations_for
 from store.errors import IndexingError, ModelMismatch
 from store.lifecycle import now_iso
 from store.lock import WriterLock
@@ -107,7 +108,8 @@ class Pipeline:
         with self._lock("build") as lock:
             self.store.drop_dead_builds()  # we hold the lock: no other build is alive
             report.index = self.store.create_index(self.embedder.model_name, self.embedder.dims)
-            self._run(plan, report, {}, progress)
+            relations = relations_for(plan.facts, {}, ())  # issue 12: versions and repeals
+            self._run(plan, report, {}, progress, relations)
             self._verify_counts(report)
             self.store.optimize(report.index)
             self.store.verify_index(report.index, self.embedder.model_name, self.embedder.dims)
@@ -161,9 +163,14 @@ class Pipeline:
                 )
             if lock is None:
                 return report
-            self._run(plan, report, stored, progress)
+            deleted = [d.doc_id for d in plan.deleted]
+            relations = relations_for(plan.facts, stored, deleted)  # issue 12: versions and repeals
+            self._run(plan, report, stored, progress, relations)
             lock.check()
-            self.store.delete_documents(live, [d.doc_id for d in plan.deleted])
+            self.store.delete_documents(live, deleted)
+            # Issue 12: documents not rewritten whose version or repeal relations changed.
+            kept = [d for d in stored.values() if d.doc_id not in plan.to_write and d.doc_id not in deleted]
+            self.store.update_relations(live, changed_relations(kept, relations))
             self._record_run(report, scopes, recorded)
             self.store.refresh(live)
         report.seconds = time.perf_counter() - started
@@ -211,11 +218,20 @@ class Pipeline:
 
     # --- the three stages ------------------------------------------------------------------------
 
-    def _run(self, plan: Plan, report: Report, stored: dict[str, StoredDocument], progress: bool) -> None:
+    def _run(
+        self,
+        plan: Plan,
+        report: Report,
+        stored: dict[str, StoredDocument],
+        progress: bool,
+        relations: dict[str, Relations],
+    ) -> None:
         """Read in a thread, embed here, write in a thread."""
         prepared: queue.Queue[object] = queue.Queue(maxsize=256)
         to_write: queue.Queue[object] = queue.Queue(maxsize=8)
-        reader = threading.Thread(target=self._read, args=(plan, report, stored, prepared), daemon=True)
+        reader = threading.Thread(
+            target=self._read, args=(plan, report, stored, relations, prepared), daemon=True
+        )
         writer_errors: list[BaseException] = []
         writer = threading.Thread(target=self._write, args=(report, to_write, writer_errors), daemon=True)
         reader.start()
@@ -238,7 +254,12 @@ class Pipeline:
             raise writer_errors[0]
 
     def _read(
-        self, plan: Plan, report: Report, stored: dict[str, StoredDocument], out: queue.Queue[object]
+        self,
+        plan: Plan,
+        report: Report,
+        stored: dict[str, StoredDocument],
+        relations: dict[str, Relations],
+        out: queue.Queue[object],
     ) -> None:
         """Read again the files that hold documents to write, and prepare exactly those documents."""
         wanted = plan.to_write
@@ -257,7 +278,7 @@ class Pipeline:
                     passages = segment_passages(split_passages(doc, *self._passage_chars), self.segmenter)
                     before = stored.get(doc.doc_id)
                     stale = max(0, before.passage_count - len(passages)) if before else 0
-                    meta = document_meta(doc, self.segmenter, str(root))
+                    meta = document_meta(doc, self.segmenter, str(root), relations.get(doc.doc_id))
                     digest = digest_of(doc, root, self.embedder.model_name, self._passage_chars)
                     out.put(_Prepared(doc, meta, passages, digest, stale))
         except BaseException as exc:  # surfaced by the consumer; the queue must still end

@@ -12,6 +12,7 @@ from analyzers.document import Document
 from indexer.records import content_hash
 from indexer.scope import Scope
 from indexer.sources import UnreadableFile, iter_source_files
+from indexer.versions import DocFacts, facts_of
 from store.records import StoredDocument
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ class Plan:
     failed_files: dict[str, str] = field(default_factory=dict)
     # Files holding documents to write, with their root: the run reads only these again.
     files_to_write: dict[Path, Path] = field(default_factory=dict)
+    # Issue 12: what relating documents (versions, repeals) needs of every document read in scope.
+    facts: dict[str, DocFacts] = field(default_factory=dict)
 
     @property
     def to_write(self) -> dict[str, PlannedDocument]:
@@ -87,6 +90,7 @@ def make_plan(
             if doc.doc_id in seen:
                 continue  # the same document reached through two overlapping paths
             seen.add(doc.doc_id)
+            plan.facts[doc.doc_id] = facts_of(doc)  # issue 12: versions and repeals
             digest = digest_of(doc, root, model_name, passage_chars)
             before = stored.get(doc.doc_id)
             if before is not None and before.content_hash == digest:

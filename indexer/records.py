@@ -13,11 +13,14 @@ from analyzers.docnum import doc_number_parts
 from analyzers.document import Document, Passage
 from analyzers.segment import Segmenter
 from analyzers.textnorm import fold
+from indexer.versions import Relations
 from store.mapping import SCHEMA_VERSION
-from store.records import DocumentMeta, DocumentRecord, PassageRecord
+from store.records import DocumentMeta, DocumentRecord, NumberEvent, PassageRecord
 
 
-def document_meta(doc: Document, segmenter: Segmenter, source_root: str) -> DocumentMeta:
+def document_meta(
+    doc: Document, segmenter: Segmenter, source_root: str, relations: Relations | None = None
+) -> DocumentMeta:
     if not doc.doc_id:  # records of id-less documents would overwrite each other in the index
         raise ValueError(f"document without an id from {doc.source}:{doc.line_start}")
     return DocumentMeta(
@@ -26,7 +29,8 @@ def document_meta(doc: Document, segmenter: Segmenter, source_root: str) -> Docu
         title_seg=segmenter.seg_field(doc.title),
         title_cjk=fold(doc.title),
         doc_number=doc.doc_number,
-        doc_number_parts=tuple(doc_number_parts(doc.doc_number)) if doc.doc_number else (),
+        doc_number_parts=tuple(dict.fromkeys(p for n in doc.doc_numbers for p in doc_number_parts(n.number)))
+        or (tuple(doc_number_parts(doc.doc_number)) if doc.doc_number else ()),
         issuer=doc.issuer,
         date=doc.date,
         year=int(doc.date[:4]) if doc.date else None,
@@ -37,6 +41,18 @@ def document_meta(doc: Document, segmenter: Segmenter, source_root: str) -> Docu
         line_end=doc.line_end,
         title_derived=doc.title_derived,
         cites=doc.cites,
+        doc_numbers=tuple(dict.fromkeys(n.number for n in doc.doc_numbers)),
+        doc_number_history=tuple(NumberEvent(n.number, n.role, n.date) for n in doc.doc_numbers),
+        promulgated=doc.promulgated,
+        effective_from=doc.effective_from,
+        expires_on=doc.expires_on,
+        repeals=doc.repeals,
+        index_no=doc.index_no,
+        subject=doc.subject,
+        stated_validity=doc.stated_validity,
+        version_group=relations.version_group if relations else None,
+        superseded_by=relations.superseded_by if relations else None,
+        repealed_by=relations.repealed_by if relations else None,
     )
 
 
@@ -59,6 +75,9 @@ def content_hash(doc: Document, model_name: str, passage_chars: tuple[int, int],
             doc.line_end,
             doc.title_derived,
             list(doc.cites),
+            [[n.number, n.role, n.date] for n in doc.doc_numbers],
+            [doc.promulgated, doc.effective_from, doc.expires_on, list(doc.repeals)],
+            [doc.index_no, doc.subject, doc.stated_validity],
         ],
         ensure_ascii=False,
     )

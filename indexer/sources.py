@@ -8,8 +8,10 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from analyzers.document import Document
+from indexer.labels import LABELS, META_NAMES
 from indexer.splitter import split_documents
 
 logger = logging.getLogger(__name__)
@@ -112,6 +114,7 @@ def _read_html(data: bytes) -> str:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(_decode(data), "lxml")
+    labelled = _labelled_lines(soup)
     for tag in soup(list(_CHROME_TAGS)):
         tag.decompose()
     for tag in soup.find_all(class_=_CHROME_ATTR) + soup.find_all(id=_CHROME_ATTR):
@@ -121,7 +124,38 @@ def _read_html(data: bytes) -> str:
     for tag in root.find_all(_BLOCK_TAGS):
         tag.insert_before("\n")
         tag.insert_after("\n")
-    return "\n".join(line.strip() for line in root.get_text().splitlines() if line.strip())
+    body = [line.strip() for line in root.get_text().splitlines() if line.strip()]
+    return "\n".join(labelled + body)
+
+
+def _labelled_lines(soup: Any) -> list[str]:
+    """ "label：value" lines (indexer/labels.py reads them) from <meta name>, table rows and <dl> lists;
+    the table cells and list items they came from are removed from the page."""
+    lines = []
+    for meta in soup.find_all("meta", attrs={"name": True, "content": True}):
+        label = META_NAMES.get(str(meta["name"]).strip().lower())
+        if label and str(meta["content"]).strip():
+            lines.append(f"{label}：{str(meta['content']).strip()}")
+    for row in soup.find_all("tr"):
+        lines += _pair_cells(row.find_all(["td", "th"], recursive=False))
+    for dl in soup.find_all("dl"):
+        lines += _pair_cells(dl.find_all(["dt", "dd"], recursive=False))
+    return lines
+
+
+def _pair_cells(cells: list[Any]) -> list[str]:
+    """Label cells followed by their value cell; both are removed once read."""
+    lines = []
+    for label_cell, value_cell in zip(cells, cells[1:], strict=False):
+        if label_cell.decomposed:  # the value of the pair before
+            continue
+        label = re.sub(r"[\s:：]", "", label_cell.get_text())
+        value = value_cell.get_text(" ", strip=True)
+        if label in LABELS and value:
+            lines.append(f"{label}：{value}")
+            label_cell.decompose()
+            value_cell.decompose()
+    return lines
 
 
 def _read_docx(data: bytes) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from analyzers.docnum import canonical_doc_number, find_doc_numbers
-from analyzers.document import Document
+from analyzers.docnum import find_doc_numbers
+from analyzers.document import DocNumber, Document
+from analyzers.validity import extract_validity
 from indexer.cleaning import clean_lines, drop_web_chrome, is_web_page, strip_controls
 from indexer.gazette import Line, Part, attach_fragments, parse_toc, split_off_fragments, toc_key
 from indexer.headers import (
@@ -21,7 +23,9 @@ from indexer.headers import (
     parse_record,
     parse_single,
 )
-from indexer.metadata import Header, find_date, kind_of, parse_date, squeeze
+from indexer.history import parse_history
+from indexer.labels import Labels, read_labels
+from indexer.metadata import Header, find_date, kind_of, squeeze
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +35,7 @@ _RECORD_MIN_CHARS = 200
 _FRONT_MATTER = re.compile(r"目\s*录|公报|刊号")
 # Markdown regulation files: "<!-- INFO END -->" closes the block of dated publication lines.
 _INFO_END = "<!-- INFO END -->"
-_ORDER_NUMBER = re.compile(r"\S*?令第\s*\d+\s*号")
+_ISSUER_OF = re.compile(r"令(?:\d{4}年)?第\d+号$")
 _FILE_DATE = re.compile(r"[（(](\d{4}-\d{2}-\d{2})[)）][^/]*$")
 
 
@@ -42,19 +46,51 @@ def split_documents(text: str, source: str, suffix: str) -> list[Document]:
         return _finish([_markdown_document(text, source)])
     numbered = [(i, line.strip()) for i, line in enumerate(text.splitlines(), start=1)]
     lines = [(n, t) for n, t in numbered if t]
+    labels, labelled = read_labels([t for _, t in lines])
+    docs = _split_lines([line for i, line in enumerate(lines) if i not in labelled], source)
+    if labels and len(docs) == 1:  # a page or notice with a labelled block describes one document
+        docs = [with_labels(docs[0], labels)]
+    return _finish(docs)
+
+
+def _split_lines(lines: list[Line], source: str) -> list[Document]:
     if not lines:
         return []
     if len(lines) > 1 and all(len(t) >= _RECORD_MIN_CHARS for _, t in lines):
-        return _finish([_document(Part([line]), parse_record(line[1]), source) for line in lines])
+        return [_document(Part([line]), parse_record(line[1]), source) for line in lines]
     parts, front = _anchored_parts(lines)
     if not parts:
-        return _finish([_single_document(lines, source)])
+        return [_single_document(lines, source)]
     parts, fragments = split_off_fragments(parts)
     headers = [_header([t for _, t in part.lines]) for part in parts]
     toc = parse_toc(front)
     pages = [toc.get(h.doc_number or toc_key(h.title or "")) for h, _ in headers]
     attach_fragments(parts, fragments, pages)
-    return _finish([_document(part, h, source, date) for part, (h, date) in zip(parts, headers, strict=True)])
+    return [_document(part, h, source, date) for part, (h, date) in zip(parts, headers, strict=True)]
+
+
+def with_labels(doc: Document, labels: Labels) -> Document:
+    """A document with its labelled fields winning over what was read from its body."""
+    date = labels.written or labels.published or doc.date
+    number = labels.doc_number or doc.doc_number
+    title = labels.title or doc.title
+    return replace(
+        doc,
+        title=title,
+        title_derived=doc.title_derived and not labels.title,
+        kind=kind_of(title) if labels.title else doc.kind,
+        doc_number=number,
+        doc_numbers=(DocNumber(number, "公布", date),) if number else doc.doc_numbers,
+        issuer=labels.issuer or doc.issuer,
+        date=date,
+        promulgated=labels.published or date,
+        # "自印发之日起施行" read against the body's date moves with the labelled date
+        effective_from=labels.effective or (date if doc.effective_from == doc.date else doc.effective_from),
+        index_no=labels.index_no,
+        subject=labels.subject,
+        stated_validity=labels.validity,
+        cites=tuple(n for n in doc.cites if n != number),
+    )
 
 
 def _anchored_parts(lines: list[Line]) -> tuple[list[Part], list[str]]:
@@ -116,15 +152,30 @@ def _markdown_document(text: str, source: str) -> Document:
         for n, t in lines[(info_end if info_end is not None else title_at) + 1 :]
         if t
     ]
-    published = [ln for ln in info if "公布" in ln] or [ln for ln in info if "发布" in ln] or info
-    date = next((d for d in map(parse_date, reversed(published)) if d), None)
-    if date is None and (file_date := _FILE_DATE.search(source)):
-        date = file_date.group(1)  # LawRefBook names files "title(YYYY-MM-DD).md"
-    order = next((m for m in map(_ORDER_NUMBER.search, reversed(published)) if m), None)
-    number = canonical_doc_number(order.group(0)) if order else None
-    issuer = order.group(0).split("令第")[0] if order else None
-    header = Header(squeeze(lines[title_at][1][2:]), number, issuer)
-    return _make(header, clean_lines([t for _, t in body], rejoin=False), source, body or lines[:1], date)
+    history = parse_history(info)
+    date = version_date(history.latest, _FILE_DATE.search(source))
+    issuer = _ISSUER_OF.sub("", history.doc_number) if history.doc_number else None
+    header = Header(squeeze(lines[title_at][1][2:]), history.doc_number, issuer)
+    doc = _make(header, clean_lines([t for _, t in body], rejoin=False), source, body or lines[:1], date)
+    return replace(
+        doc,
+        doc_numbers=history.doc_numbers,
+        promulgated=history.promulgated or date,
+        effective_from=history.effective_from or doc.effective_from,
+    )
+
+
+def version_date(latest: str | None, file_date: re.Match[str] | None) -> str | None:
+    """A regulation version's own date: its header's latest line, unless the file name (LawRefBook names
+    files "title(YYYY-MM-DD).md" after the version) is later: the header omits the last revision."""
+    named = file_date.group(1) if file_date else None
+    if latest and named and named > latest and (_days(latest, named) > 2):
+        return named
+    return latest or named
+
+
+def _days(a: str, b: str) -> int:
+    return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
 
 
 def _make(header: Header, text: str, source: str, lines: Sequence[Line], date: str | None) -> Document:
@@ -132,6 +183,7 @@ def _make(header: Header, text: str, source: str, lines: Sequence[Line], date: s
     start = numbers[0][0] if numbers else 1
     end = numbers[-1][0] if numbers else 1
     own = header.doc_number
+    validity = extract_validity(text, date)
     return Document(
         doc_id="",
         title=header.title or source,
@@ -145,6 +197,11 @@ def _make(header: Header, text: str, source: str, lines: Sequence[Line], date: s
         kind=kind_of(header.title),
         title_derived=header.title_derived,
         cites=tuple(n for n in find_doc_numbers(text) if n != own),
+        doc_numbers=(DocNumber(own, "公布", date),) if own else (),
+        promulgated=date,
+        effective_from=validity.effective_from,
+        expires_on=validity.expires_on,
+        repeals=validity.repeals,
     )
 
 

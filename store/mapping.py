@@ -7,7 +7,7 @@ from typing import Any
 from config.settings import EsSettings
 
 # Bump when the mapping or the stored fields change: the indexer then refuses to `update` an old index.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 LIVE_REFRESH_INTERVAL = "1s"
 
 # Segmented fields hold jieba tokens joined by spaces (analyzers.Segmenter.seg_field), so Elasticsearch
@@ -65,6 +65,26 @@ def index_body(settings: EsSettings, model_name: str, dims: int) -> dict[str, An
                 "line_end": {"type": "integer"},
                 "title_derived": {"type": "boolean"},
                 "cites": {"type": "keyword"},
+                # Every canonical 文号 of the document (issued under, revised, amended, repealed by): a
+                # term query on any of them finds it; doc_number_history says what each one did.
+                "doc_numbers": {"type": "keyword"},
+                "doc_number_history": {
+                    "properties": {
+                        "number": {"type": "keyword"},
+                        "role": {"type": "keyword"},
+                        "date": {"type": "date", "format": "strict_date"},
+                    }
+                },
+                "promulgated": {"type": "date", "format": "strict_date"},
+                "effective_from": {"type": "date", "format": "strict_date"},
+                "expires_on": {"type": "date", "format": "strict_date"},
+                "repeals": {"type": "keyword", "ignore_above": 512},
+                "index_no": {"type": "keyword"},
+                "subject": {"type": "keyword"},
+                "stated_validity": {"type": "keyword"},
+                "version_group": {"type": "keyword"},
+                "superseded_by": {"type": "keyword"},
+                "repealed_by": {"type": "keyword"},
                 "text": {"type": "text", "index": False},
                 "text_seg": _SEGMENTED,
                 "text_cjk": _BIGRAMS,

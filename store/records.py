@@ -26,6 +26,29 @@ class DocumentMeta:
     line_end: int
     title_derived: bool
     cites: tuple[str, ...]
+    # Issue 12: every number (any of them finds the document), with what each did and when.
+    doc_numbers: tuple[str, ...] = ()
+    doc_number_history: tuple[NumberEvent, ...] = ()
+    promulgated: str | None = None  # first promulgation; `date` is this version's own date
+    effective_from: str | None = None
+    expires_on: str | None = None
+    repeals: tuple[str, ...] = ()  # titles this document repeals
+    index_no: str | None = None  # 索引号
+    subject: str | None = None  # 主题分类
+    stated_validity: str | None = None  # 有效性 as labelled on the source page
+    # Relations, computed over the whole index (indexer/versions.py); status is computed at query time.
+    version_group: str | None = None
+    superseded_by: str | None = None
+    repealed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class NumberEvent:
+    """One of a document's 文号 and what it did: 公布, 修订, 修正 or 废止."""
+
+    number: str
+    role: str
+    date: str | None
 
 
 @dataclass(frozen=True)
@@ -93,9 +116,14 @@ class PassageRecord:
 
 def _meta_source(meta: DocumentMeta) -> dict[str, Any]:
     source = asdict(meta)
-    source["doc_number_parts"] = list(meta.doc_number_parts)
-    source["cites"] = list(meta.cites)
+    for name in ("doc_number_parts", "cites", "doc_numbers", "repeals"):
+        source[name] = list(getattr(meta, name))
+    source["doc_number_history"] = [asdict(event) for event in meta.doc_number_history]
     return source
+
+
+# The fields `relate` sets on every record of a document; updated in place when only they change.
+RELATION_FIELDS = ("version_group", "superseded_by", "repealed_by")
 
 
 @dataclass(frozen=True)
@@ -115,6 +143,14 @@ class StoredDocument:
     source_root: str
     passage_count: int
     title: str
+    # What relating documents needs (indexer/versions.py), and the relations stored now.
+    issuer: str | None = None
+    kind: str | None = None
+    date: str | None = None
+    repeals: tuple[str, ...] = ()
+    version_group: str | None = None
+    superseded_by: str | None = None
+    repealed_by: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,15 @@ from config.settings import EsSettings
 from store.client import make_client
 from store.errors import IndexingError, StoreError, status_error, translated
 from store.lifecycle import IndexLifecycle, write_alias
-from store.records import Deletion, DocumentRecord, Hit, PassageRecord, SearchResult, StoredDocument
+from store.records import (
+    RELATION_FIELDS,
+    Deletion,
+    DocumentRecord,
+    Hit,
+    PassageRecord,
+    SearchResult,
+    StoredDocument,
+)
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +159,7 @@ class SearchStore(IndexLifecycle):
         if prefix:
             filters.append({"prefix": {"source": prefix}})
         fields = ["doc_id", "content_hash", "source", "source_root", "passage_count", "title"]
+        fields += ["issuer", "kind", "date", "repeals", *RELATION_FIELDS]
         body = {"query": {"bool": {"filter": filters}}, "_source": fields}
         with translated():
             hits = list(helpers.scan(self.client, index=index, query=body))
@@ -162,9 +171,34 @@ class SearchStore(IndexLifecycle):
                 source_root=h["_source"].get("source_root") or "",
                 passage_count=int(h["_source"]["passage_count"]),
                 title=h["_source"].get("title") or "",
+                issuer=h["_source"].get("issuer"),
+                kind=h["_source"].get("kind"),
+                date=h["_source"].get("date"),
+                repeals=tuple(h["_source"].get("repeals") or ()),
+                version_group=h["_source"].get("version_group"),
+                superseded_by=h["_source"].get("superseded_by"),
+                repealed_by=h["_source"].get("repealed_by"),
             )
             for h in hits
         }
+
+    def update_relations(self, index: str, changes: dict[str, tuple[int, dict[str, Any]]]) -> int:
+        """Set relation fields (RELATION_FIELDS) on a document record and its passages, without
+        rewriting them: doc_id -> (passage_count, fields). Partial bulk updates, not _update_by_query,
+        which lives in a module the Maven-built local node does not have. Returns records updated."""
+        unknown = {name for _, fields in changes.values() for name in fields} - set(RELATION_FIELDS)
+        if unknown:
+            raise ValueError(f"not relation fields: {sorted(unknown)}")
+        actions = (
+            {"_op_type": "update", "_index": index, "_id": record_id, "doc": fields}
+            for doc_id, (passages, fields) in changes.items()
+            for record_id in [f"doc:{doc_id}", *(f"{doc_id}#{i}" for i in range(passages))]
+        )
+        with translated():
+            updated, errors = helpers.bulk(self.client, actions, raise_on_error=False, refresh=True)
+        if isinstance(errors, list) and errors:
+            raise StoreError(f"{len(errors)} relation updates failed: {errors[:3]}")
+        return int(updated)
 
     def documents_per_root(self, index: str | None = None) -> dict[str, int]:
         """How many documents each source root contributed."""
