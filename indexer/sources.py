@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from analyzers.document import Document
+from indexer.html_text import html_text
 from indexer.splitter import split_documents
 
 logger = logging.getLogger(__name__)
@@ -25,25 +25,6 @@ _SKIPPED_NAMES = frozenset({"_index.md", "source.md", "readme.md"})
 # Encodings tried in order; GB18030 is a superset of GBK and GB2312.
 _ENCODINGS = ("utf-8-sig", "gb18030")
 _FALLBACK_ENCODINGS = frozenset({"big5", "big5hkscs", "cp950", "utf_16", "utf_16_le", "utf_16_be", "utf_32"})
-# HTML elements and class/id fragments that are site chrome rather than content.
-_CHROME_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe")
-_CHROME_ATTR = re.compile(r"nav|menu|breadcrumb|crumb|footer|header|sidebar|share|copyright|toolbar", re.I)
-_BLOCK_TAGS = (
-    "p",
-    "div",
-    "li",
-    "tr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "br",
-    "table",
-    "section",
-    "article",
-)
 
 
 def iter_source_files(paths: Sequence[Path]) -> Iterator[Path]:
@@ -109,19 +90,7 @@ def _read_plain(data: bytes) -> str:
 
 
 def _read_html(data: bytes) -> str:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(_decode(data), "lxml")
-    for tag in soup(list(_CHROME_TAGS)):
-        tag.decompose()
-    for tag in soup.find_all(class_=_CHROME_ATTR) + soup.find_all(id=_CHROME_ATTR):
-        if tag.name not in ("html", "body") and not tag.decomposed:
-            tag.decompose()
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    for tag in root.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    return "\n".join(line.strip() for line in root.get_text().splitlines() if line.strip())
+    return html_text(_decode(data))
 
 
 def _read_docx(data: bytes) -> str:
