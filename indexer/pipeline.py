@@ -26,7 +26,8 @@ from indexer.records import (
     passage_records,
     segment_passages,
 )
-from indexer.sources import UnreadableFile, iter_source_files, read_documents
+from indexer.sources import UnreadableFile, iter_source_files
+from indexer.worker import ReadWorker
 from store.errors import IndexingError, ModelMismatch
 from store.records import DocumentMeta, DocumentRecord, PassageRecord
 from store.search_store import SearchStore
@@ -178,18 +179,19 @@ class Pipeline:
 
     def _documents(self, paths: Sequence[Path], report: Report) -> Iterator[Document]:
         """Every readable document; an unreadable file is reported and skipped, the rest goes on."""
-        for root, path in _with_roots(paths):
-            report.files += 1
-            try:
-                docs = read_documents(path, root, self.settings.indexer.max_file_bytes)
-            except UnreadableFile as exc:
-                report.failed_files[str(path)] = str(exc)
-                report.failed_roots[str(path)] = root
-                log.warning("skipped %s: %s", path, exc)
-                continue
-            if not docs:
-                report.failed_files[str(path)] = "no documents found in the file"
-            yield from docs
+        with ReadWorker(self.settings.indexer) as worker:  # reads under a time budget per file
+            for root, path in _with_roots(paths):
+                report.files += 1
+                try:
+                    docs = worker.read(path, root)
+                except UnreadableFile as exc:
+                    report.failed_files[str(path)] = str(exc)
+                    report.failed_roots[str(path)] = root
+                    log.warning("skipped %s: %s", path, exc)
+                    continue
+                if not docs:
+                    report.failed_files[str(path)] = "no documents found in the file"
+                yield from docs
 
     def _records(self, batch: list[_Prepared], vectors: object) -> list[PassageRecord | DocumentRecord]:
         """Passages of each document, then its document record: the record's hash marks it complete."""
