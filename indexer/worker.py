@@ -89,9 +89,15 @@ class ReadWorker:
         )
         process.start()
         child.close()
-        if not parent.poll(_START_SECONDS) or parent.recv() != "ready":
+        try:
+            ready = parent.poll(_START_SECONDS) and parent.recv() == "ready"
+        except EOFError:  # e.g. a main module without `if __name__ == "__main__":` (spawn imports it)
+            ready = False
+        if not ready:
             process.kill()
-            raise RuntimeError(f"the read worker did not start within {_START_SECONDS:.0f} s")
+            raise RuntimeError(
+                f"the read worker did not start within {_START_SECONDS:.0f} s (see its error above)"
+            )
         self._process, self._conn = process, parent
         return parent
 
