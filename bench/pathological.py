@@ -1,5 +1,6 @@
 """Pathological but legitimate input files, generated at a chosen size: long lines, deep HTML, huge tables,
-PDFs of tiny text runs, docx of many paragraphs, repeated headings, one giant 第X条 list (issue 19).
+PDFs of tiny text runs, docx of many paragraphs, repeated headings, one giant 第X条 list,
+a gazette of many "下转" markers (issue 19).
 
 Used by the ingestion benchmark (bench/ingest.py) and by the complexity and build tests.
 """
@@ -157,6 +158,19 @@ def giant_article_list(chars: int) -> tuple[str, bytes]:
     return "giant_article_list.txt", "\n".join(lines).encode()
 
 
+def continuation_markers(chars: int) -> tuple[str, bytes]:
+    """A gazette of many short documents, each "continued on page N" with no continuation printed."""
+    lines = []
+    size = 0
+    n = 0
+    while size < chars:
+        body = [_prose(60, n * 10 + j, punctuation=True) for j in range(8)]
+        lines += [f"关于加强第{n + 1}项工作的通知", f"聊政发〔2023〕{n + 1}号", *body, f"（下转第{n + 5}页）"]
+        size += sum(len(b) for b in body)
+        n += 1
+    return "continuation_markers.txt", "\n".join(lines).encode()
+
+
 GENERATORS: tuple[Callable[[int], tuple[str, bytes]], ...] = (
     long_line_punctuated,
     long_line_unpunctuated,
@@ -166,6 +180,7 @@ GENERATORS: tuple[Callable[[int], tuple[str, bytes]], ...] = (
     many_paragraphs_docx,
     repeated_headings,
     giant_article_list,
+    continuation_markers,
 )
 
 
