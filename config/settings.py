@@ -76,6 +76,10 @@ class AnalyzerSettings(_Section):
 
 class IndexerSettings(_Section):
     max_file_bytes: int = Field(default=50_000_000, ge=1)
+    # Time budget to read, clean and split one file: min + per_mb x size. Text reads at about 1 MB/s, a PDF
+    # placing every glyph separately at about 25 s/MB (pypdf); a file over budget is skipped and reported.
+    read_seconds_per_mb: float = Field(default=60.0, gt=0)
+    read_min_seconds: float = Field(default=5.0, ge=0)
     passage_min_chars: int = Field(default=100, ge=10)
     passage_max_chars: int = Field(default=500, ge=50)
     # Passages handed to the embedder at once. It sorts them by length before batching, so a large

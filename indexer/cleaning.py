@@ -26,6 +26,8 @@ _ORDER_LINE = re.compile(r"令$|^第\s*\d+\s*号$")
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|\d{1,3}|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)$")
 # A table of contents heading line: "目录", "目 录".
 _TOC_HEADING = re.compile(r"^目\s*录$")
+# Headings, stand-alone dates and list entries are never longer.
+_MAX_HEADING_CHARS = 80
 # Lines ending a paragraph: sentence punctuation, closing brackets, table cells.
 _TERMINAL = tuple("。！？；：!?;:）)」”』】|")
 # Lines starting a new paragraph: numbered items, articles, headings, attachments, list dashes.
@@ -43,6 +45,11 @@ _TITLE_END = re.compile(
 )
 # Web chrome: breadcrumbs, "2022-10-18 11:38 来源: …" lines, image file names.
 _BREADCRUMB = re.compile(r"^(?:首页|当前位置[:：]?)\s*[>＞»]|(?:\S+\s*[>＞»]\s*){3,}")
+# The unanchored half of _BREADCRUMB backtracks quadratically on a long line, and a breadcrumb is short.
+_MAX_BREADCRUMB_CHARS = 200
+_SEPARATORS = ">＞»"
+# Site chrome (breadcrumbs, source lines, teasers) sits among the first lines of a page.
+_HEAD_LINES = 30
 _SOURCE_LINE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+来源")
 _IMAGE_LINE = re.compile(r"^\S+\.(?:png|jpe?g|gif|bmp)$", re.IGNORECASE)
 # Web footers: everything from such a line on is site furniture.
@@ -64,24 +71,38 @@ def remove_cjk_spaces(line: str) -> str:
     return _SPACE_IN_CJK.sub("", line)
 
 
+def is_breadcrumb(line: str) -> bool:
+    """A navigation trail such as "首页 > 政务公开 > 通知公告"."""
+    if len(line) > _MAX_BREADCRUMB_CHARS or sum(line.count(c) for c in _SEPARATORS) == 0:
+        return False
+    return bool(_BREADCRUMB.search(line))
+
+
 def is_web_page(lines: Sequence[str]) -> bool:
     """True when the text carries site chrome (breadcrumbs or a "来源" line) near its top."""
-    return any(_BREADCRUMB.search(line) or _SOURCE_LINE.match(line) for line in lines[:30])
+    return any(is_breadcrumb(line) or _SOURCE_LINE.match(line) for line in lines[:_HEAD_LINES])
 
 
 def drop_web_chrome(lines: list[str]) -> list[str]:
     """Drop breadcrumbs, source lines, image names, the footer and duplicated lead/title lines."""
     kept: list[str] = []
+    seen: set[str] = set()
     for line in lines:
         if _FOOTER_START.match(line):
             break
-        if _BREADCRUMB.search(line) or _SOURCE_LINE.match(line) or _IMAGE_LINE.match(line):
+        if is_breadcrumb(line) or _SOURCE_LINE.match(line) or _IMAGE_LINE.match(line):
             continue
-        if line in kept and len(line) >= 10:  # the page repeats its title above the body
+        if line in seen and len(line) >= 10:  # the page repeats its title above the body
             continue
         kept.append(line)
-    # A teaser that is the truncated start of a later paragraph is a meta description.
-    return [ln for i, ln in enumerate(kept) if not any(o != ln and o.startswith(ln) for o in kept[i + 1 :])]
+        seen.add(line)
+    # A teaser near the top that is the truncated start of a later paragraph is a meta description.
+    teasers = {
+        i
+        for i, ln in enumerate(kept[:_HEAD_LINES])
+        if any(o != ln and o.startswith(ln) for o in kept[i + 1 :])
+    }
+    return [ln for i, ln in enumerate(kept) if i not in teasers]
 
 
 def drop_furniture(lines: list[str]) -> list[str]:
@@ -114,18 +135,28 @@ def _skip_toc(lines: list[str], start: int) -> int:
 def join_wrapped(lines: Sequence[str]) -> list[str]:
     """Join lines broken mid-sentence back into paragraphs."""
     paragraphs: list[str] = []
+    pieces: list[str] = []  # the paragraph being joined; `+=` on a str would copy it once per line
+    size = 0
     for line in lines:
-        if paragraphs and _continues(paragraphs[-1], line):
-            paragraphs[-1] += line
-        else:
-            paragraphs.append(line)
+        if pieces and _continues(pieces, size, line):
+            pieces.append(line)
+            size += len(line)
+            continue
+        if pieces:
+            paragraphs.append("".join(pieces))
+        pieces, size = [line], len(line)
+    if pieces:
+        paragraphs.append("".join(pieces))
     return paragraphs
 
 
-def _continues(prev: str, cur: str) -> bool:
-    """True when cur is the wrapped remainder of the paragraph prev."""
-    if prev.endswith(_TERMINAL) or _STRUCTURE_START.match(cur) or _DATE_LINE.match(cur):
+def _continues(pieces: list[str], size: int, cur: str) -> bool:
+    """True when cur is the wrapped remainder of the paragraph made of pieces (size characters)."""
+    if pieces[-1].endswith(_TERMINAL) or _STRUCTURE_START.match(cur) or _DATE_LINE.match(cur):
         return False
+    if size > _MAX_HEADING_CHARS:  # too long for a date, heading or list entry: only its end matters
+        return True
+    prev = "".join(pieces)
     if _DATE_LINE.match(prev) or _is_heading(prev):
         return False
     if len(cur) <= 8:  # a short tail such as "通知" or "扬工作。"
@@ -136,7 +167,7 @@ def _continues(prev: str, cur: str) -> bool:
 
 def _is_heading(line: str) -> bool:
     """Short structural headings ("一、总体要求", "第一章 总 则"), stand-alone titles and 文号 lines."""
-    if len(line) > 80 or "。" in line:
+    if len(line) > _MAX_HEADING_CHARS or "。" in line:
         return False
     if _TITLE_END.search(line.rstrip("*")) or DOC_NUMBER_LINE.match(line) or _ORDER_LINE.search(line):
         return True

@@ -16,6 +16,8 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Tail lines examined when looking for a continuation printed without any marker.
 _MAX_TAIL = 6
 _MIN_EVIDENCE = 4
+# More documents than this waiting for an unmarked tail is not a gazette's handful of continuations.
+_MAX_UNMARKED = 50
 # A contents entry: a 文号, order number or title followed by its page ("聊政发〔2023〕7 号 5").
 _TOC_ENTRY = re.compile(r"^(.*?(?:号|\S[)）]))\s+(\d{1,3})$")
 
@@ -82,8 +84,12 @@ def attach_fragments(parts: list[Part], fragments: list[list[Line]], pages: list
             rest.append(fragment)
     for (_, part), fragment in zip(waiting, rest, strict=False):
         part.fragments.append(fragment)
-    for _, part in waiting[len(rest) :]:
-        _adopt_unmarked_tail(part, parts)
+    unmatched = waiting[len(rest) :]
+    if len(unmatched) > _MAX_UNMARKED:  # not a gazette's few continuations: guessing would be quadratic
+        return
+    rests: dict[int, set[str]] = {}  # bigrams of each host's body, computed once
+    for _, part in unmatched:
+        _adopt_unmarked_tail(part, parts, rests)
 
 
 def _from_page(fragment: list[Line]) -> int:
@@ -95,25 +101,27 @@ def _bigrams(text: str) -> set[str]:
     return {run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
 
 
-def _adopt_unmarked_tail(owner: Part, parts: list[Part]) -> None:
+def _adopt_unmarked_tail(owner: Part, parts: list[Part], rests: dict[int, set[str]]) -> None:
     """Move the tail of another document that reads like owner's text (shared vocabulary) to owner."""
     owner_grams = _bigrams(" ".join(text for _, text in owner.lines))
     best: tuple[int, Part, int] | None = None
     for host in parts:
         if host is owner or len(host.lines) <= _MAX_TAIL:
             continue
-        size, score = _tail_score(host, owner_grams)
+        if id(host) not in rests:
+            rests[id(host)] = _bigrams(" ".join(text for _, text in host.lines[:-_MAX_TAIL]))
+        size, score = _tail_score(host, owner_grams, rests[id(host)])
         if size and score >= _MIN_EVIDENCE and (best is None or score > best[0]):
             best = (score, host, size)
     if best:
         _, host, size = best
         owner.fragments.append(host.lines[-size:])
         del host.lines[-size:]
+        rests.pop(id(host), None)  # its body changed
 
 
-def _tail_score(host: Part, owner_grams: set[str]) -> tuple[int, int]:
+def _tail_score(host: Part, owner_grams: set[str], rest: set[str]) -> tuple[int, int]:
     """Longest tail of host whose every line shares more bigrams with the owner than with host's rest."""
-    rest = _bigrams(" ".join(text for _, text in host.lines[:-_MAX_TAIL]))
     size = score = 0
     for _, text in reversed(host.lines[-_MAX_TAIL:]):
         grams = _bigrams(text)

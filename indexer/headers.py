@@ -32,7 +32,7 @@ _CHRONICLE_MONTH = re.compile(r"^[（(]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*[)�
 # A title line: names a subject ("关于…"), or ends with a kind, possibly bold in markdown.
 _TITLE_HINT = re.compile(r"关于|^\*\*|的$")
 # "《聊城市烈士褒扬办法》已经……通过，现予公布" in an order's body names what it publishes.
-_PUBLISHED = re.compile(r"《([^》]+)》已经")
+_PUBLISHED = re.compile(r"《([^》]{1,200})》已经")  # bounded: a lone 《 must not scan the rest
 _MAX_HEADER_LINES = 6
 # A 文号 cited inside a line ("…(临兰政办字〔2024〕19号)") marks a sentence, not a title.
 _CITATION = re.compile(r"[〔\[]\s*\d{4}\s*[〕\]]\s*\d+\s*号")

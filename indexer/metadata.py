@@ -17,6 +17,7 @@ KINDS = (
 )  # fmt: skip
 # Trailing brackets that are not part of the kind: "(征求意见稿)", "（2023—2025年）", "(试行)".
 _TRAILING_BRACKETS = re.compile(r"(?:\s*[（(][^（()）]*[)）])+$")
+_KIND_TAIL_CHARS = 200
 _DATE_ONLY = re.compile(rf"^{DATE.pattern}$")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 # An issuing body: ends with an organisation word; "…文件" is the masthead form.
@@ -32,11 +33,12 @@ _ORG_BEFORE_DATE = re.compile(
 _ORG_PUBLISHES = re.compile(r"^(\S{2,30}?(?:局|委员会|政府|办公室|厅|部))发布")
 # Title prefix naming the issuer: "聊城市人民政府关于…", "…办公室《关于…》的通知".
 _TITLE_ISSUER = re.compile(r"^(\S{4,40}?(?:人民政府|政府|办公室|委员会|管委会|局))(?=关于|《|印发)")
-# Body phrases a title can be derived from, tried in order (see docs/corpus.md).
+# Body phrases a title can be derived from, tried in order (see docs/corpus.md). Every run is bounded, so
+# text repeating a phrase's start without its end costs linear time, not a scan to the end per repeat.
 _DERIVE_RULES = (
-    (re.compile(r"《([^》]+)》[^。《]{0,30}?(?:。\s*)?现?印发给你们"), "关于印发{}的通知"),
-    (re.compile(r"形成了([^，,。]+)[，,]\s*现予以?公布"), "关于公布{}的通知"),
-    (re.compile(r"决定(?:联合)?举办([^。]+?)。\s*现将有关事项通知如下"), "关于举办{}的通知"),
+    (re.compile(r"《([^》]{1,200})》[^。《]{0,30}?(?:。\s*)?现?印发给你们"), "关于印发{}的通知"),
+    (re.compile(r"形成了([^，,。]{1,200})[，,]\s*现予以?公布"), "关于公布{}的通知"),
+    (re.compile(r"决定(?:联合)?举办([^。]{1,200}?)。\s*现将有关事项通知如下"), "关于举办{}的通知"),
     (re.compile(r"开展([^，,。]{2,40}?)[，,]\s*特?制定本(?:实施)?方案"), "{}实施方案"),
     (re.compile(r"计划(增设|新建|设立)([^，,。]{2,20}?)(?:一处|一个)?[。，,]"), "关于{}{}的请示"),
 )
@@ -63,7 +65,8 @@ def kind_of(title: str | None) -> str | None:
         return None
     if "任免" in title:
         return "任免"
-    bare = _TRAILING_BRACKETS.sub("", title).rstrip('》”"')
+    # Only the end can hold the kind; a bounded tail keeps the bracket pattern linear on a huge title.
+    bare = _TRAILING_BRACKETS.sub("", title[-_KIND_TAIL_CHARS:]).rstrip('》”"')
     return next((kind for kind in KINDS if bare.endswith(kind)), None)
 
 

@@ -29,8 +29,9 @@ from indexer.records import (
     segment_passages,
 )
 from indexer.scope import RootError, Scope, check_scopes, resolve_scopes, root_record
-from indexer.sources import UnreadableFile, read_documents
+from indexer.sources import UnreadableFile
 from indexer.versions import Relations, changed_relations, relations_for
+from indexer.worker import ReadWorker
 from store.errors import IndexingError, ModelMismatch
 from store.lifecycle import now_iso
 from store.lock import WriterLock
@@ -95,9 +96,35 @@ class Pipeline:
         self.embedder = embedder
         self.segmenter = segmenter
         self._batch_passages = settings.indexer.embed_chunk_passages
+        self._worker: ReadWorker | None = None
 
     def build(self, paths: Sequence[Path], progress: bool = False, dry_run: bool = False) -> Report:
         """Write everything into a new index; publish it only when complete, counted and checked."""
+        with self._reading():
+            return self._build(paths, progress, dry_run)
+
+    def update(
+        self,
+        paths: Sequence[Path],
+        progress: bool = False,
+        dry_run: bool = False,
+        allow_deletes: bool = False,
+    ) -> Report:
+        """Add, change and delete only documents under `paths` (all recorded roots when none is given)."""
+        with self._reading():
+            return self._update(paths, progress, dry_run, allow_deletes)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Files are read in a worker process, each under a time budget (indexer/worker.py)."""
+        with ReadWorker(self.settings.indexer) as worker:
+            self._worker = worker
+            try:
+                yield
+            finally:
+                self._worker = None
+
+    def _build(self, paths: Sequence[Path], progress: bool, dry_run: bool) -> Report:
         started = time.perf_counter()
         scopes = resolve_scopes(paths, ())
         check_scopes(scopes, {})
@@ -119,17 +146,10 @@ class Pipeline:
         report.seconds = time.perf_counter() - started
         return report
 
-    def update(
-        self,
-        paths: Sequence[Path],
-        progress: bool = False,
-        dry_run: bool = False,
-        allow_deletes: bool = False,
-    ) -> Report:
-        """Add, change and delete only documents under `paths` (all recorded roots when none is given)."""
+    def _update(self, paths: Sequence[Path], progress: bool, dry_run: bool, allow_deletes: bool) -> Report:
         live = self.store.live_index()
         if live is None:
-            return self.build(paths, progress, dry_run)
+            return self._build(paths, progress, dry_run)
         started = time.perf_counter()
         meta = self.store.index_meta(live)
         recorded: dict[str, dict[str, Any]] = meta.get("roots", {})
@@ -140,7 +160,7 @@ class Pipeline:
                 p for p in paths if Path(p) not in map(Path, recorded)
             ]
             log.warning("%s; building a new index from %s instead of updating", exc, everything)
-            return self.build(everything, progress, dry_run)
+            return self._build(everything, progress, dry_run)
         scopes = resolve_scopes(paths or [Path(r) for r in recorded], recorded)
         if not scopes:
             raise RootError(f"index {live} records no source folders: name the folders to update")
@@ -183,7 +203,9 @@ class Pipeline:
         return make_plan(scopes, stored, self._read_file, self.embedder.model_name, self._passage_chars)
 
     def _read_file(self, path: Path, root: Path) -> list[Document]:
-        return read_documents(path, root, self.settings.indexer.max_file_bytes)
+        if self._worker is None:
+            raise RuntimeError("files are read only inside Pipeline._reading()")
+        return self._worker.read(path, root)
 
     @staticmethod
     def _report(plan: Plan, mode: str, dry_run: bool, index: str = "") -> Report:

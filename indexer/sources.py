@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from analyzers.document import Document
-from indexer.labels import LABELS, META_NAMES
+from indexer.html_text import html_text
 from indexer.splitter import split_documents
 
 logger = logging.getLogger(__name__)
@@ -27,25 +25,6 @@ _SKIPPED_NAMES = frozenset({"_index.md", "source.md", "readme.md"})
 # Encodings tried in order; GB18030 is a superset of GBK and GB2312.
 _ENCODINGS = ("utf-8-sig", "gb18030")
 _FALLBACK_ENCODINGS = frozenset({"big5", "big5hkscs", "cp950", "utf_16", "utf_16_le", "utf_16_be", "utf_32"})
-# HTML elements and class/id fragments that are site chrome rather than content.
-_CHROME_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe")
-_CHROME_ATTR = re.compile(r"nav|menu|breadcrumb|crumb|footer|header|sidebar|share|copyright|toolbar", re.I)
-_BLOCK_TAGS = (
-    "p",
-    "div",
-    "li",
-    "tr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "br",
-    "table",
-    "section",
-    "article",
-)
 
 
 def iter_source_files(paths: Sequence[Path]) -> Iterator[Path]:
@@ -111,51 +90,7 @@ def _read_plain(data: bytes) -> str:
 
 
 def _read_html(data: bytes) -> str:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(_decode(data), "lxml")
-    labelled = _labelled_lines(soup)
-    for tag in soup(list(_CHROME_TAGS)):
-        tag.decompose()
-    for tag in soup.find_all(class_=_CHROME_ATTR) + soup.find_all(id=_CHROME_ATTR):
-        if tag.name not in ("html", "body") and not tag.decomposed:
-            tag.decompose()
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    for tag in root.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    body = [line.strip() for line in root.get_text().splitlines() if line.strip()]
-    return "\n".join(labelled + body)
-
-
-def _labelled_lines(soup: Any) -> list[str]:
-    """ "label：value" lines (indexer/labels.py reads them) from <meta name>, table rows and <dl> lists;
-    the table cells and list items they came from are removed from the page."""
-    lines = []
-    for meta in soup.find_all("meta", attrs={"name": True, "content": True}):
-        label = META_NAMES.get(str(meta["name"]).strip().lower())
-        if label and str(meta["content"]).strip():
-            lines.append(f"{label}：{str(meta['content']).strip()}")
-    for row in soup.find_all("tr"):
-        lines += _pair_cells(row.find_all(["td", "th"], recursive=False))
-    for dl in soup.find_all("dl"):
-        lines += _pair_cells(dl.find_all(["dt", "dd"], recursive=False))
-    return lines
-
-
-def _pair_cells(cells: list[Any]) -> list[str]:
-    """Label cells followed by their value cell; both are removed once read."""
-    lines = []
-    for label_cell, value_cell in zip(cells, cells[1:], strict=False):
-        if label_cell.decomposed:  # the value of the pair before
-            continue
-        label = re.sub(r"[\s:：]", "", label_cell.get_text())
-        value = value_cell.get_text(" ", strip=True)
-        if label in LABELS and value:
-            lines.append(f"{label}：{value}")
-            label_cell.decompose()
-            value_cell.decompose()
-    return lines
+    return html_text(_decode(data))
 
 
 def _read_docx(data: bytes) -> str:
