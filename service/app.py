@@ -10,16 +10,13 @@ import uuid
 
 from flask import Flask, Response, current_app, g, request
 
-from analyzers.embed import Embedder, load_embedder
-from analyzers.segment import Segmenter
-from analyzers.synonyms import Synonyms
 from config.settings import Settings, load_settings
+from search.searcher import Embedder, Segmenter, build_searcher
 from service import api, web
 from service.errors import RateLimited, register_error_handlers
 from service.limits import RateLimiter
 from service.metrics import Metrics
 from service.responses import OrjsonProvider
-from service.search import Searcher
 from store.search_store import SearchStore
 
 access_log = logging.getLogger("service.access")
@@ -35,15 +32,7 @@ def create_app(
 ) -> Flask:
     settings = settings or load_settings()
     store = store or SearchStore(settings.es)
-    segmenter = segmenter or Segmenter(settings.analyzer)
-    model = settings.model
-    searcher = Searcher(
-        settings,
-        store,
-        (lambda: embedder) if embedder else (lambda: load_embedder(model)),
-        segmenter,
-        Synonyms(settings.analyzer.synonyms),
-    )
+    searcher = build_searcher(settings, store, embedder, segmenter)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.service.max_body_bytes
     app.json = OrjsonProvider(app)  # UTF-8, never \u-escaped

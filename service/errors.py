@@ -30,6 +30,10 @@ class ApiError(Exception):
 class InvalidParameter(ApiError):
     status, code = 400, "invalid_parameter"
 
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param  # the request argument at fault, when there is one
+
 
 class NotFound(ApiError):
     status, code = 404, "not_found"
@@ -45,10 +49,6 @@ class RateLimited(ApiError):
 
 class Forbidden(ApiError):
     status, code = 403, "forbidden"
-
-
-class Unavailable(ApiError):
-    status, code = 503, "unavailable"
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """HTML pages: search (/ and /search), a document (/documents/<id>) and precedents for a draft (/similar).
 
 Server-rendered and usable without JavaScript; static/app.js only adds suggestions and small comforts.
-The views call the same Searcher as the JSON API and render its dicts; every error becomes an HTML page.
+The views parse with service.params and call the same Searcher as the JSON API, render its results as the API's
+dicts, and turn every error into an HTML page.
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from config.settings import ServiceSettings
+from search.searcher import Searcher
+from service.errors import ApiError, InvalidParameter
 from service.markup import TOP_HEADING, Block, layout_blocks, mark_terms, query_terms, sanitise_highlight
+from service.params import parse_page_search
+from service.responses import document_json, precedents_json, search_json
 from store.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -72,27 +78,12 @@ def cn_date(value: str | None) -> str:
 @bp.get("/search")
 def search() -> str:
     """The search page: the box alone, or results with facets, sort and pages."""
-    args = _search_args(request.args)
+    params = parse_page_search(request.args, _limits(), PAGE_SIZE)
+    args: dict[str, Any] = {"q": params.q, "mode": params.mode, "sort": params.sort, "page": params.page}
+    args.update({name: (request.args.get(name) or "").strip() or None for name in FILTERS})
     browsing = bool(args["q"] or _active(args))
-    result = _run_search(args) if browsing else None
+    result = search_json(_searcher().search(params)) if browsing else None
     return render_template("search.html", nav="search", **_search_context(args, result))
-
-
-def _search_args(raw: Mapping[str, str]) -> dict[str, Any]:
-    """The page's own arguments, with defaults; unknown mode, sort or page is a 400 page."""
-    args: dict[str, Any] = {"q": raw.get("q", "").strip(), "mode": raw.get("mode") or "hybrid"}
-    args["sort"] = raw.get("sort") or "relevance"
-    if args["mode"] not in {m for m, _, _ in MODES} or args["sort"] not in dict(SORTS):
-        abort(400, description="检索方式或排序方式无效。")
-    page = raw.get("page") or "1"
-    if not page.isdigit() or int(page) < 1:
-        abort(400, description="页码必须是正整数。")
-    args["page"] = int(page)
-    for name in FILTERS:
-        args[name] = (raw.get(name) or "").strip() or None
-    if args["year"] and not (args["year"].isdigit() and len(args["year"]) == 4):
-        abort(400, description="年份必须是四位数字。")
-    return args
 
 
 def _active(args: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -201,7 +192,7 @@ def document(doc_id: str) -> str:
     if doc is None:
         abort(404, description="没有找到这份文件，它可能已被移除，或链接有误。")
     q = request.args.get("q", "").strip()[:256]
-    terms = query_terms(q, _segment(q)) if q else []
+    terms = query_terms(q, _searcher().analyse(q).tokens) if q else []
     starts = [(int(p["ordinal"]), int(p["start"])) for p in doc.get("passages", [])]
     blocks = [_block_view(b, terms) for b in layout_blocks(doc.get("text", ""), starts)]
     toc = _toc(blocks)
@@ -255,7 +246,7 @@ def _similar_documents(doc_id: str) -> tuple[list[dict[str, Any]], str | None]:
 @bp.route("/similar", methods=["GET", "POST"])
 def similar() -> tuple[str, int]:
     """Paste a draft (POST) -> ranked precedents, each with the draft's segments aligned to its passages."""
-    limit = _max_draft_chars()
+    limit = _limits().max_draft_chars
     draft = request.form.get("draft", "") if request.method == "POST" else ""
     context: dict[str, Any] = {
         "nav": "similar",
@@ -301,6 +292,13 @@ def _percent(similarity: Any) -> int:
 # --- errors ---------------------------------------------------------------------------------------
 
 _HEADINGS = {400: "请求有误", 404: "页面不存在", 413: "内容过长", 503: "检索服务暂时不可用"}
+# The search page's own arguments, explained in the page's language.
+_PARAM_MESSAGES = {
+    "mode": "检索方式或排序方式无效。",
+    "sort": "检索方式或排序方式无效。",
+    "page": "页码必须是正整数。",
+    "year": "年份必须是四位数字。",
+}
 
 
 @bp.errorhandler(Exception)
@@ -319,45 +317,32 @@ def _describe(exc: Exception) -> tuple[int, str]:
         return 503, "检索服务暂时无法连接，请稍后再试。"
     if isinstance(exc, HTTPException):
         return exc.code or 500, exc.description or ""
-    status = getattr(exc, "status", None)
-    if isinstance(status, int) and 400 <= status < 500:
-        return status, str(getattr(exc, "message", "") or exc)
+    if isinstance(exc, InvalidParameter) and exc.param in _PARAM_MESSAGES:
+        return exc.status, _PARAM_MESSAGES[exc.param]
+    if isinstance(exc, ApiError) and 400 <= exc.status < 500:
+        return exc.status, exc.message
     return 500, "服务器内部错误，请稍后再试。"
 
 
 # --- the searcher (the same object the JSON API uses) --------------------------------------------
 
 
-def _searcher() -> Any:
-    return current_app.extensions["searcher"]
+def _searcher() -> Searcher:
+    return current_app.extensions["searcher"]  # type: ignore[no-any-return]
 
 
-def _run_search(args: Mapping[str, Any]) -> dict[str, Any]:
-    params = {k: v for k, v in args.items() if v is not None and k != "year"}
-    if args.get("year"):
-        params["date_from"], params["date_to"] = f"{args['year']}-01-01", f"{args['year']}-12-31"
-    return dict(_searcher().search(**params, size=PAGE_SIZE))
-
-
-def _run_similar(*, draft: str | None = None, doc_id: str | None = None, size: int) -> dict[str, Any]:
-    return dict(_searcher().similar(text=draft, doc_id=doc_id, size=size))
-
-
-def _run_document(doc_id: str) -> dict[str, Any] | None:
-    return _searcher().document(doc_id)
-
-
-def _segment(q: str) -> list[str]:
-    """The query's tokens as the searcher segments them, when it can (else the raw chunks suffice)."""
-    segment = getattr(_searcher(), "query_terms", None)
-    return list(segment(q)) if callable(segment) else []
+def _limits() -> ServiceSettings:
+    return current_app.extensions["settings"].service  # type: ignore[no-any-return]
 
 
 def _max_page() -> int:
-    settings = current_app.extensions.get("settings")
-    return int(getattr(getattr(settings, "service", None), "max_page", 50))
+    return _limits().max_page
 
 
-def _max_draft_chars() -> int:
-    settings = current_app.extensions.get("settings")
-    return int(getattr(getattr(settings, "service", None), "max_draft_chars", 20_000))
+def _run_similar(*, draft: str | None = None, doc_id: str | None = None, size: int) -> dict[str, Any]:
+    return precedents_json(_searcher().similar(text=draft, doc_id=doc_id, size=size))
+
+
+def _run_document(doc_id: str) -> dict[str, Any] | None:
+    found = _searcher().document(doc_id)
+    return document_json(found) if found is not None else None

@@ -13,13 +13,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from analyzers.embed import FakeEmbedder
 from analyzers.segment import Segmenter
 from config.settings import ServiceSettings, Settings
 from service.app import create_app
 from store.errors import IndexNotFound, StoreError, StoreUnavailable
 from store.records import Hit, SearchResult
 from store.search_store import SearchStore
+from tests.fakes import FakeEmbedder
 
 SEGMENTER = Segmenter(Settings().analyzer)  # one jieba load for the module
 PASSAGE = {
@@ -47,9 +47,12 @@ def make_store() -> Mock:
     store.index_meta.return_value = {"model_name": "fake", "dims": 8}
     store.get_document.return_value = None
     hit = Hit("d1#0", "d1", 3.5, PASSAGE)
-    result = SearchResult(1, [hit], {"doc_count": {"value": 1}}, 2)
+    result = SearchResult([hit], {"doc_count": {"value": 1}})
     store.msearch.side_effect = lambda bodies: [result] * len(bodies)
-    store.search.return_value = SearchResult(0, [], {}, 1)
+    store.suggest.return_value = []
+    store.document_passages.return_value = []
+    store.documents_numbered.return_value = []
+    store.documents_citing.return_value = []
     return store
 
 
@@ -192,7 +195,7 @@ def test_429_with_retry_after() -> None:
 @pytest.mark.parametrize("path", API_PATHS)
 def test_503_with_retry_after_when_elasticsearch_is_down(client: FlaskClient, store: Mock, path: str) -> None:
     down = StoreUnavailable("connection refused")
-    for method in ("live_index", "msearch", "search", "get_document", "ping", "count"):
+    for method in ("live_index", "msearch", "suggest", "get_document", "ping", "count"):
         getattr(store, method).side_effect = down
     response = client.get(path)
     body = assert_error(response, 503, "unavailable")
