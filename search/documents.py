@@ -6,6 +6,7 @@ from typing import Any
 
 from analyzers.docnum import canonical_doc_number
 from analyzers.segment import Segmenter
+from analyzers.structure import Block, layout_blocks
 from search.results import Citation, DocumentPassage, DocumentView, Suggestion, document_url
 from store.errors import IndexNotFound, StoreError
 from store.search_store import SearchStore
@@ -39,6 +40,12 @@ def document(store: SearchStore, doc_id: str) -> DocumentView | None:
         cites=_cites(store, list(doc.get("cites") or [])),
         cited_by=_cited_by(store, doc.get("doc_number"), doc_id),
     )
+
+
+def layout(view: DocumentView) -> list[Block]:
+    """The document's text cut into headings and paragraphs; each passage's anchor sits on the block it
+    starts in (so a hit links to #p-N)."""
+    return layout_blocks(view.text, [(p.ordinal, p.start) for p in view.passages])
 
 
 def _cites(store: SearchStore, numbers: list[str]) -> list[Citation]:

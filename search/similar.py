@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from analyzers.segment import Segmenter
+from analyzers.structure import SENTENCE_ENDS
 from search.fusion import Candidate, PassageScore
 from search.model import Model
 from search.results import Match, Precedent, PrecedentResult, Timing
@@ -28,7 +29,7 @@ MAX_SEGMENTS = 48  # a 20,000-character draft is sampled evenly down to this man
 KNN_PER_SEGMENT = 20
 KEYWORD_WEIGHT = 0.2
 MATCHES_PER_DOCUMENT = 12
-_SENTENCE_END = re.compile(r"(?<=[。！？；;!?\n])")
+_SENTENCE_END = re.compile(rf"(?<=[{SENTENCE_ENDS}\n])")  # a draft is cut after sentences and lines
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from config.settings import ServiceSettings
+from search.documents import Block, layout
 from search.searcher import Searcher
 from service.errors import ApiError, InvalidParameter
-from service.markup import TOP_HEADING, Block, layout_blocks, mark_terms, query_terms, sanitise_highlight
+from service.markup import mark_terms, query_terms, sanitise_highlight
 from service.params import parse_page_search
 from service.responses import document_json, precedents_json, search_json
 from store.errors import StoreUnavailable
@@ -188,19 +189,18 @@ def _clip(text: str, limit: int = 160) -> str:
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str) -> str:
     """One document laid out by its structure, the query's words marked, with related documents."""
-    doc = _run_document(doc_id)
-    if doc is None:
+    view = _searcher().document(doc_id)
+    if view is None:
         abort(404, description="没有找到这份文件，它可能已被移除，或链接有误。")
     q = request.args.get("q", "").strip()[:256]
     terms = query_terms(q, _searcher().analyse(q).tokens) if q else []
-    starts = [(int(p["ordinal"]), int(p["start"])) for p in doc.get("passages", [])]
-    blocks = [_block_view(b, terms) for b in layout_blocks(doc.get("text", ""), starts)]
+    blocks = [_block_view(b, terms) for b in layout(view)]
     toc = _toc(blocks)
     similar, note = _similar_documents(doc_id)
     return render_template(
         "document.html",
         nav="search",
-        doc=doc,
+        doc=document_json(view),
         q=q,
         terms=terms,
         blocks=blocks,
@@ -214,7 +214,7 @@ def _toc(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Chapters of a regulation, else the 一、二、 headings of a notice (not their sub-points)."""
     toc = [b for b in blocks if b["kind"] in ("chapter", "section")]
     if not toc:
-        toc = [b for b in blocks if b["kind"] == "heading" and TOP_HEADING.match(b["text"])]
+        toc = [b for b in blocks if b["top"]]
     return toc[:40]
 
 
@@ -226,7 +226,7 @@ def _block_view(block: Block, terms: list[str]) -> dict[str, Any]:
         "lead": block.lead,
         "anchors": block.anchors,
         "html": mark_terms(block.text, terms),
-        "top": block.kind == "heading" and bool(TOP_HEADING.match(block.text)),
+        "top": block.top,
     }
 
 
@@ -341,8 +341,3 @@ def _max_page() -> int:
 
 def _run_similar(*, draft: str | None = None, doc_id: str | None = None, size: int) -> dict[str, Any]:
     return precedents_json(_searcher().similar(text=draft, doc_id=doc_id, size=size))
-
-
-def _run_document(doc_id: str) -> dict[str, Any] | None:
-    found = _searcher().document(doc_id)
-    return document_json(found) if found is not None else None

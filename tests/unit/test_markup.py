@@ -1,10 +1,10 @@
-"""service/markup.py: the highlight sanitiser, query-term marking and the document layout."""
+"""service/markup.py: the highlight sanitiser and query-term marking."""
 
 from __future__ import annotations
 
 import pytest
 
-from service.markup import layout_blocks, mark_terms, query_terms, sanitise_highlight
+from service.markup import mark_terms, query_terms, sanitise_highlight
 
 
 @pytest.mark.parametrize(
@@ -44,22 +44,3 @@ def test_query_terms_drop_single_characters_and_punctuation() -> None:
 
 def test_query_terms_keep_a_single_character_query() -> None:
     assert query_terms("树") == ["树"]
-
-
-def test_layout_blocks_structure() -> None:
-    text = "第一章 总则\n第一条 为了规范管理，制定本办法。\n一、总体要求\n（一）坚持依法行政，这一段比较长。\n正文段落。"
-    kinds = [(b.kind, b.lead) for b in layout_blocks(text)]
-    assert kinds == [("chapter", ""), ("article", "第一条"), ("heading", ""), ("item", ""), ("para", "")]
-
-
-def test_layout_blocks_cut_one_line_documents_at_articles_only() -> None:
-    text = "办法 第一章 总 则第一条 为贯彻落实。第二条 依照第五条规定执行。"
-    blocks = layout_blocks(text)
-    assert [b.text for b in blocks] == ["办法", "第一章 总 则", "为贯彻落实。", "依照第五条规定执行。"]
-    assert [text[b.start : b.start + 2] for b in blocks] == ["办法", "第一", "第一", "第二"]
-
-
-def test_layout_blocks_anchor_every_passage() -> None:
-    text = "第一段。\n第二段。"
-    blocks = layout_blocks(text, [(0, 0), (1, 2), (2, 5)])
-    assert [b.anchors for b in blocks] == [("p-0", "p-1"), ("p-2",)]
