@@ -64,6 +64,16 @@ def _before() -> None:
         )
 
 
+class _AsJson:
+    """Serialised only when a plain-text handler formats the record."""
+
+    def __init__(self, fields: dict[str, object]) -> None:
+        self.fields = fields
+
+    def __str__(self) -> str:
+        return json.dumps(self.fields, ensure_ascii=False)
+
+
 def _after(response: Response) -> Response:
     settings: Settings = current_app.extensions["settings"]
     seconds = time.perf_counter() - g.get("started", time.perf_counter())
@@ -81,19 +91,16 @@ def _after(response: Response) -> Response:
     endpoint = request.url_rule.rule if request.url_rule else "unmatched"
     mode = g.get("mode", "-")
     current_app.extensions["metrics"].observe(endpoint, mode, response.status_code, seconds)
-    access_log.info(
-        json.dumps(
-            {
-                "request_id": g.get("request_id"),
-                "method": request.method,
-                "path": request.path,
-                "endpoint": endpoint,
-                "mode": mode,
-                "status": response.status_code,
-                "ms": round(seconds * 1000, 1),
-                "client": request.remote_addr,
-            },
-            ensure_ascii=False,
-        )
-    )
+    fields = {
+        "request_id": g.get("request_id"),
+        "method": request.method,
+        "path": request.path,
+        "endpoint": endpoint,
+        "mode": mode,
+        "status": response.status_code,
+        "ms": round(seconds * 1000, 1),
+        "client": request.remote_addr,
+    }
+    # The fields ride along as they are (the JSON formatter writes them out once); plain logs show them as JSON.
+    access_log.info("%s", _AsJson(fields), extra={"access": fields})
     return response

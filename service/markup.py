@@ -37,7 +37,7 @@ def sanitise_highlight(fragment: str) -> Markup:
     return Markup("".join(out))
 
 
-def query_terms(query: str, extra: Iterable[str] = ()) -> list[str]:
+def words_to_mark(query: str, extra: Iterable[str] = ()) -> list[str]:
     """Words of a query to mark in a document: its chunks plus any segmenter tokens, longest first."""
     terms = {t for t in _TERM_SPLIT.split(query) if t}
     terms.update(t for t in extra if t.strip())
@@ -46,7 +46,7 @@ def query_terms(query: str, extra: Iterable[str] = ()) -> list[str]:
     return sorted(long_terms or terms, key=lambda t: (-len(t), t))
 
 
-def mark_terms(text: str, terms: Sequence[str]) -> Markup:
+def mark_words(text: str, terms: Sequence[str]) -> Markup:
     """Escape `text`, then wrap each occurrence of a term in <mark> (longest match wins)."""
     if not terms:
         return escape(text)

@@ -8,19 +8,18 @@ dicts, and turn every error into an HTML page.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from markupsafe import escape
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from config.settings import ServiceSettings
-from search.documents import Block, layout
+from search.documents import layout
 from search.searcher import Searcher
+from service import pages
 from service.errors import ApiError, InvalidParameter
-from service.markup import mark_terms, query_terms, sanitise_highlight
+from service.markup import words_to_mark
+from service.pages import FILTERS, PAGE_SIZE
 from service.params import parse_page_search
 from service.responses import document_json, precedents_json, search_json
 from store.errors import StoreUnavailable
@@ -31,7 +30,6 @@ bp = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets"
 )
 
-PAGE_SIZE = 10
 SIMILAR_SIDE = 5
 MODES = [
     ("hybrid", "综合", "关键词与语义结合（推荐）"),
@@ -39,9 +37,6 @@ MODES = [
     ("semantic", "语义", "按意思查找，换了说法也能找到"),
 ]
 SORTS = [("relevance", "相关度"), ("date", "日期")]
-FACETS = [("issuer", "发文机关"), ("kind", "文种"), ("year", "年份")]
-FILTERS = ["issuer", "kind", "year", "doc_number", "date_from", "date_to"]
-FILTER_LABELS = {**dict(FACETS), "doc_number": "文号", "date_from": "起始日期", "date_to": "截止日期"}
 EXAMPLES = ["古树名木保护", "烈士褒扬", "水文管理办法", "知识产权专项资金", "养老服务", "聊政发〔2023〕7号"]
 # No inline script or style anywhere: the pages only load /assets/style.css and /assets/app.js.
 CSP = (
@@ -82,105 +77,11 @@ def search() -> str:
     params = parse_page_search(request.args, _limits(), PAGE_SIZE)
     args: dict[str, Any] = {"q": params.q, "mode": params.mode, "sort": params.sort, "page": params.page}
     args.update({name: (request.args.get(name) or "").strip() or None for name in FILTERS})
-    browsing = bool(args["q"] or _active(args))
+    browsing = bool(args["q"] or pages.active(args))
     result = search_json(_searcher().search(params)) if browsing else None
-    return render_template("search.html", nav="search", **_search_context(args, result))
-
-
-def _active(args: Mapping[str, Any]) -> list[dict[str, str]]:
-    return [{"name": n, "label": FILTER_LABELS[n], "value": args[n]} for n in FILTERS if args.get(n)]
-
-
-def _search_context(args: dict[str, Any], result: dict[str, Any] | None) -> dict[str, Any]:
-    """Everything search.html needs: shaped hits, facets with their links, the pager."""
-    context: dict[str, Any] = {
-        **args,
-        "filters": bool(_active(args)),
-        "active_filters": _active(args),
-        "clear_filters": dict.fromkeys(FILTERS),
-        "result": result,
-        "search_url": _url_builder(args),
-        "facets": [],
-        "pager": None,
-        "first_rank": (args["page"] - 1) * PAGE_SIZE + 1,
-    }
-    if result is not None:
-        result["hits"] = [_hit_view(hit, args["q"]) for hit in result.get("hits", [])]
-        context["facets"] = _facet_views(result.get("facets", {}), args)
-        context["pager"] = _pager(args["page"], int(result.get("total", 0)))
-    return context
-
-
-def _url_builder(args: Mapping[str, Any]) -> Any:
-    """search_url(**changes): this search with some arguments changed (None drops one); page resets."""
-
-    def search_url(**changes: Any) -> str:
-        merged = {**args, "page": None, **changes}
-        keep = {k: v for k, v in merged.items() if v not in (None, "")}
-        keep = {k: v for k, v in keep.items() if (k, v) not in {("mode", "hybrid"), ("sort", "relevance")}}
-        return url_for("web.search") + ("?" + urlencode(keep) if keep else "")
-
-    return search_url
-
-
-def _hit_view(hit: dict[str, Any], q: str) -> dict[str, Any]:
-    """A hit with its document link (carrying the query) and its best passage made safe to show."""
-    view = dict(hit)
-    passages = hit.get("passages") or []
-    best = passages[0] if passages else None
-    anchor = _anchor(best.get("passage_id")) if best else None
-    view["link"] = url_for("web.document", doc_id=hit["doc_id"], q=q or None, _anchor=anchor)
-    if best:
-        text = best.get("highlight") or ""
-        html = sanitise_highlight(text) if text else escape(_clip(best.get("text", "")))
-        view["best"] = {"heading": best.get("heading") or "", "html": html}
-    return view
-
-
-def _facet_views(facets: Mapping[str, list[dict[str, Any]]], args: Mapping[str, Any]) -> list[dict[str, Any]]:
-    views = []
-    for name, label in FACETS:
-        buckets = [
-            {
-                "value": str(b["value"]),
-                "label": str(b["value"]),
-                "count": b["count"],
-                "active": str(b["value"]) == str(args.get(name) or ""),
-            }
-            for b in facets.get(name, [])
-        ]
-        if buckets:
-            views.append({"name": name, "label": label, "buckets": buckets})
-    return views
-
-
-def _pager(page: int, total: int) -> dict[str, Any] | None:
-    """Previous/next and a window of page numbers (0 marks a gap) within the deepest allowed page."""
-    last = min((total + PAGE_SIZE - 1) // PAGE_SIZE, _max_page())
-    if last <= 1:
-        return None
-    shown = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
-    numbers: list[int] = []
-    for n in shown:
-        if numbers and n - numbers[-1] > 1:
-            numbers.append(0)
-        numbers.append(n)
-    return {
-        "prev": page - 1 if page > 1 else None,
-        "next": page + 1 if page < last else None,
-        "numbers": numbers,
-    }
-
-
-def _anchor(passage_id: str | None) -> str | None:
-    """Passage ids are "doc_id#n"; the document page marks passage n with id="p-n"."""
-    if not passage_id or "#" not in passage_id:
-        return None
-    return f"p-{passage_id.rsplit('#', 1)[1]}"
-
-
-def _clip(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
+    return render_template(
+        "search.html", nav="search", **pages.search_context(args, result, _limits().max_page)
+    )
 
 
 # --- document -------------------------------------------------------------------------------------
@@ -193,9 +94,9 @@ def document(doc_id: str) -> str:
     if view is None:
         abort(404, description="没有找到这份文件，它可能已被移除，或链接有误。")
     q = request.args.get("q", "").strip()[:256]
-    terms = query_terms(q, _searcher().analyse(q).tokens) if q else []
-    blocks = [_block_view(b, terms) for b in layout(view)]
-    toc = _toc(blocks)
+    terms = words_to_mark(q, _searcher().analyse(q).tokens) if q else []
+    blocks = [pages.block_view(b, terms) for b in layout(view)]
+    toc = pages.toc(blocks)
     similar, note = _similar_documents(doc_id)
     return render_template(
         "document.html",
@@ -208,26 +109,6 @@ def document(doc_id: str) -> str:
         similar=similar,
         similar_note=note,
     )
-
-
-def _toc(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Chapters of a regulation, else the 一、二、 headings of a notice (not their sub-points)."""
-    toc = [b for b in blocks if b["kind"] in ("chapter", "section")]
-    if not toc:
-        toc = [b for b in blocks if b["top"]]
-    return toc[:40]
-
-
-def _block_view(block: Block, terms: list[str]) -> dict[str, Any]:
-    return {
-        "kind": block.kind,
-        "text": block.text,
-        "start": block.start,
-        "lead": block.lead,
-        "anchors": block.anchors,
-        "html": mark_terms(block.text, terms),
-        "top": block.top,
-    }
 
 
 def _similar_documents(doc_id: str) -> tuple[list[dict[str, Any]], str | None]:
@@ -266,27 +147,9 @@ def similar() -> tuple[str, int]:
             status = 413
         else:
             result = _run_similar(draft=draft, size=PAGE_SIZE)
-            result["hits"] = [_precedent_view(h) for h in result.get("hits", [])]
+            result["hits"] = [pages.precedent_view(h) for h in result.get("hits", [])]
             context["result"] = result
     return render_template("similar.html", **context), status
-
-
-def _precedent_view(hit: dict[str, Any]) -> dict[str, Any]:
-    view = dict(hit)
-    matches = sorted(hit.get("matches") or [], key=lambda m: m.get("draft_start", 0))
-    view["matches"] = [
-        {**m, "pct": _percent(m.get("similarity")), "anchor": _anchor(m.get("passage_id"))} for m in matches
-    ]
-    view["top_pct"] = max((m["pct"] for m in view["matches"]), default=0)
-    return view
-
-
-def _percent(similarity: Any) -> int:
-    """Similarity in 0..1 (cosine) as a whole percentage, clamped for the bar."""
-    try:
-        return max(0, min(100, round(float(similarity) * 100)))
-    except (TypeError, ValueError):
-        return 0
 
 
 # --- errors ---------------------------------------------------------------------------------------
@@ -333,10 +196,6 @@ def _searcher() -> Searcher:
 
 def _limits() -> ServiceSettings:
     return current_app.extensions["settings"].service  # type: ignore[no-any-return]
-
-
-def _max_page() -> int:
-    return _limits().max_page
 
 
 def _run_similar(*, draft: str | None = None, doc_id: str | None = None, size: int) -> dict[str, Any]:

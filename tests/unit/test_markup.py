@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.markup import mark_terms, query_terms, sanitise_highlight
+from service.markup import mark_words, sanitise_highlight, words_to_mark
 
 
 @pytest.mark.parametrize(
@@ -30,17 +30,17 @@ def test_sanitised_output_has_no_live_markup_but_em() -> None:
 
 
 def test_mark_terms_escapes_before_marking() -> None:
-    out = str(mark_terms("<b>古树名木</b>保护 & 古树", ["古树"]))
+    out = str(mark_words("<b>古树名木</b>保护 & 古树", ["古树"]))
     assert out == "&lt;b&gt;<mark>古树</mark>名木&lt;/b&gt;保护 &amp; <mark>古树</mark>"
 
 
 def test_mark_terms_prefers_longest_term() -> None:
-    assert str(mark_terms("古树名木", query_terms("古树 古树名木"))) == "<mark>古树名木</mark>"
+    assert str(mark_words("古树名木", words_to_mark("古树 古树名木"))) == "<mark>古树名木</mark>"
 
 
 def test_query_terms_drop_single_characters_and_punctuation() -> None:
-    assert query_terms("古树，保护 的", ["名木", "的"]) == ["保护", "古树", "名木"]
+    assert words_to_mark("古树，保护 的", ["名木", "的"]) == ["保护", "古树", "名木"]
 
 
 def test_query_terms_keep_a_single_character_query() -> None:
-    assert query_terms("树") == ["树"]
+    assert words_to_mark("树") == ["树"]
