@@ -20,7 +20,7 @@ export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help install install-browser es-up es-down es-status index serve run test test-unit test-integration test-e2e test-cluster \
-	lint fmt bench bench-scale bench-load bench-ingest eval clean
+	lint fmt bench bench-scale bench-load bench-ingest eval screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}'
@@ -104,6 +104,9 @@ bench-load: install ## 60 s load at concurrency 1, 8 and 32 against gunicorn
 
 eval: install ## Retrieval quality: every judged query set in the sample world and the 746-document world, ours vs stock ES
 	@tests/with_es.sh $(PY) -m bench.eval
+
+screenshots: install install-browser ## Refresh docs/screenshots/ from the service over the sample corpus (headless Chromium)
+	@DOCS_SCREENSHOTS=1 tests/with_es.sh $(PY) -m pytest tests/e2e/test_browser.py -k test_docs_screenshots -q
 
 clean: ## Remove local state (ES data, caches); keeps .venv
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

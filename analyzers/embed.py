@@ -1,13 +1,12 @@
 """Embedder protocol, the packaged model's location, and the backends that turn text into unit vectors.
 
 Heavy libraries (torch, sentence-transformers, onnxruntime) are imported inside constructors, so importing
-this module stays cheap for code that only needs the protocol or FakeEmbedder.
+this module stays cheap for code that only needs the protocol.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.metadata
 import logging
 from collections.abc import Sequence
@@ -65,35 +64,6 @@ def resolve_model(settings: ModelSettings) -> tuple[Path, str]:
             "hub names are not downloaded"
         )
     return path, settings.name_or_path
-
-
-def l2_normalise(vectors: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length, as float32; all-zero rows stay zero instead of becoming NaN."""
-    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
-
-
-class FakeEmbedder:
-    """Deterministic hash-based unit vectors of fixed dims, for unit tests and mapping/bulk tests only.
-
-    The same text always gives the same vector (query and passage alike); vectors carry no meaning.
-    """
-
-    def __init__(self, dims: int = 512, model_name: str = "fake") -> None:
-        self.dims = dims
-        self.model_name = model_name
-
-    def _vector(self, text: str) -> np.ndarray:
-        seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
-        return np.random.default_rng(seed).standard_normal(self.dims)
-
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dims), dtype=np.float32)
-        return l2_normalise(np.stack([self._vector(t) for t in texts]))
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return l2_normalise(self._vector(text))
 
 
 class SentenceTransformerEmbedder:

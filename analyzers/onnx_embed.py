@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from analyzers.embed import l2_normalise
 from analyzers.onnx_export import ensure_int8_model
+from analyzers.vectors import l2_normalise
 from config.settings import ModelSettings
 
 log = logging.getLogger(__name__)

@@ -9,23 +9,9 @@ import re
 from dataclasses import dataclass
 
 from analyzers.document import Document, Passage
+from analyzers.structure import ARTICLE_LEVEL, HEADING_LEVELS, INLINE_ARTICLE, SENTENCE_END
 
-_CN = "一二三四五六七八九十百千零〇两"
-# (level, pattern) in nesting order; 编 > 章 > 节 > 条 for laws, 一、 > （一） > 1. > (1) for notices.
-_HEADINGS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (0, re.compile(rf"第[{_CN}\d]+编")),
-    (1, re.compile(rf"第[{_CN}\d]+章")),
-    (2, re.compile(rf"第[{_CN}\d]+节")),
-    (3, re.compile(rf"第[{_CN}\d]+条(?:之[{_CN}]+)?")),
-    (4, re.compile(rf"[{_CN}]+[、．.]")),
-    (5, re.compile(rf"[（(][{_CN}]+[）)]")),
-    (6, re.compile(r"[0-9０-９]{1,2}[.、．](?![0-9０-９])")),
-    (7, re.compile(r"[（(][0-9０-９]{1,2}[）)]|[①-⑳⑴-⒇]")),
-)
-_ARTICLE = 3
-_INLINE_ARTICLE = re.compile(rf"(?<=[。；;])\s*第[{_CN}]+条")
 _TITLE_END = re.compile(r"[。：:；;，,！？!?]")
-_SENTENCE_END = re.compile(r"[。！？；!?;][”’」』）)]*")
 _SOFT_BREAK = re.compile(r"[，,、：:]")
 _MAX_LABEL = 25
 
@@ -41,14 +27,14 @@ class _Unit:
 
 def _heading_of(line: str) -> tuple[int, str] | None:
     """(level, label) when the line starts with a heading number, e.g. (5, "（二）基本原则")."""
-    for level, pattern in _HEADINGS:
+    for level, pattern in HEADING_LEVELS:
         if m := pattern.match(line):
             rest = line[m.end() :].lstrip()
-            if level == _ARTICLE:
+            if level == ARTICLE_LEVEL:
                 return level, m.group(0)
             title = _TITLE_END.split(rest, maxsplit=1)[0].strip()
             title = " ".join(title.strip(" |\t").split())
-            label = f"{m.group(0)} {title}" if level < _ARTICLE else m.group(0) + title
+            label = f"{m.group(0)} {title}" if level < ARTICLE_LEVEL else m.group(0) + title
             return level, label.strip() if len(title) <= _MAX_LABEL else m.group(0)
     return None
 
@@ -60,7 +46,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
     for m in re.finditer(r"[^\n]+", text):
         bounds = [
             m.start(),
-            *(a.start() for a in _INLINE_ARTICLE.finditer(text, m.start(), m.end())),
+            *(a.start() for a in INLINE_ARTICLE.finditer(text, m.start(), m.end())),
             m.end(),
         ]
         for a, b in zip(bounds, bounds[1:], strict=False):
@@ -78,8 +64,8 @@ def _units(text: str) -> list[_Unit]:
     for start, end in _lines(text):
         line = text[start:end]
         found = _heading_of(line)
-        inside_article = any(level == _ARTICLE for level, _ in stack)
-        if found and not (inside_article and found[0] > _ARTICLE):
+        inside_article = any(level == ARTICLE_LEVEL for level, _ in stack)
+        if found and not (inside_article and found[0] > ARTICLE_LEVEL):
             stack = [entry for entry in stack if entry[0] < found[0]] + [found]
         path = " > ".join(label for _, label in stack)
         is_heading = found is not None and path.endswith(found[1])
@@ -90,7 +76,7 @@ def _units(text: str) -> list[_Unit]:
 
 def _sentences(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
     """Split text[start:end] into pieces of at most max_chars, at sentence ends where possible."""
-    cuts = [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
+    cuts = [m.end() for m in SENTENCE_END.finditer(text, start, end)]
     bounds = sorted({start, *cuts, end})
     spans: list[tuple[int, int]] = []
     for a, b in zip(bounds, bounds[1:], strict=False):

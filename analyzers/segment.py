@@ -101,7 +101,7 @@ class Segmenter:
         return kept or tokens
 
     def restore_highlight(self, original: str, highlighted_seg: str, pre: str = PRE, post: str = POST) -> str:
-        """HTML of original with <em> where Elasticsearch marked text_seg tokens; everything escaped."""
+        """HTML of original with <em> where mark_terms marked text_seg tokens; everything escaped."""
         return restore_highlight(original, highlighted_seg, pre, post)
 
 

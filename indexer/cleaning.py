@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from analyzers.structure import NUMBER, NUMBERED_PART
+
 # Control characters except tab/newline; \x01/\x02 are the search side's highlight markers.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Whitespace with a CJK character (or fullwidth punctuation) on at least one side and no Latin letter
@@ -14,7 +16,7 @@ _SPACE_IN_CJK = re.compile(
     rf"(?<=[{_CJK}])[ \t\u3000\xa0]+(?=[{_CJK}\w(（])|(?<=[\w)）])[ \t\u3000\xa0]+(?=[{_CJK}])"
 )
 # An article/chapter heading keeps one space before its text: "第一条 为了……".
-_HEADING_GAP = re.compile(r"^(第[一二三四五六七八九十百零〇\d]+[条章节编])\s*")
+_HEADING_GAP = re.compile(rf"^({NUMBERED_PART})\s*")
 # Continuation markers printed in gazettes: "（下转第13页）", "(上接第 26 页)".
 CONTINUED_ON = re.compile(r"[（(]\s*下转第\s*(\d+)\s*页\s*[)）]")
 CONTINUED_FROM = re.compile(r"^\s*[（(]\s*上接第\s*(\d+)\s*页\s*[)）]")
@@ -32,9 +34,10 @@ _MAX_HEADING_CHARS = 80
 _TERMINAL = tuple("。！？；：!?;:）)」”』】|")
 # Lines starting a new paragraph: numbered items, articles, headings, attachments, list dashes.
 _STRUCTURE_START = re.compile(
-    r"^(?:第[一二三四五六七八九十百零〇\d]+[条章节编]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
+    rf"^(?:{NUMBERED_PART}|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
     r"|\d{1,2}(?:\.\d{1,2})*[.、．]|\d{1,2}(?:\.\d{1,2})*\s+\D|附件|——|△|-\s|注[:：])"
 )
+_ARTICLE_START = re.compile(rf"^第{NUMBER}条")
 # Stand-alone dates: signature dates are never part of a wrapped paragraph.
 _DATE_LINE = re.compile(
     r"^[\d〇零一二三四五六七八九十]{4}\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$"
@@ -171,7 +174,7 @@ def _is_heading(line: str) -> bool:
         return False
     if _TITLE_END.search(line.rstrip("*")) or DOC_NUMBER_LINE.match(line) or _ORDER_LINE.search(line):
         return True
-    article = re.match(r"^第[一二三四五六七八九十百零〇\d]+条", line)  # an article carries running text
+    article = _ARTICLE_START.match(line)  # an article carries running text
     return bool(_STRUCTURE_START.match(line) and not article and len(line) <= 30)
 
 

@@ -13,14 +13,11 @@ from config.settings import load_settings
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line; access lines are JSON already and pass through as objects."""
+    """One JSON object per line; an access line's fields (service.app's `extra={"access": ...}`) become keys."""
 
     def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
-        try:
-            payload = json.loads(message) if record.name == "service.access" else {"message": message}
-        except ValueError:
-            payload = {"message": message}
+        access = record.__dict__.get("access")
+        payload = access if isinstance(access, dict) else {"message": record.getMessage()}
         entry = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)),
             "level": record.levelname,

@@ -7,11 +7,13 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
+from config.settings import ServiceSettings
+from search.searcher import Searcher
 from service.errors import Forbidden, InvalidParameter, NotFound
 from service.metrics import CONTENT_TYPE
 from service.openapi import spec
 from service.params import parse_doc_id, parse_search, parse_similar, parse_suggest
-from service.search import Searcher
+from service.responses import document_json, precedents_json, search_json, suggestion_json
 
 bp = Blueprint("api", __name__)
 
@@ -20,8 +22,8 @@ def _searcher() -> Searcher:
     return current_app.extensions["searcher"]  # type: ignore[no-any-return]
 
 
-def _limits() -> Any:
-    return current_app.extensions["settings"].service
+def _limits() -> ServiceSettings:
+    return current_app.extensions["settings"].service  # type: ignore[no-any-return]
 
 
 def _json(result: dict[str, Any], status: int = 200) -> Response:
@@ -35,7 +37,7 @@ def _json(result: dict[str, Any], status: int = 200) -> Response:
 def search() -> Response:
     params = parse_search(request.args, _limits())
     g.mode = params.mode
-    return _json(_searcher().search(params))
+    return _json(search_json(_searcher().search(params)))
 
 
 @bp.post("/api/similar")
@@ -45,7 +47,8 @@ def similar() -> Response:
         raise InvalidParameter("the request body must be JSON (Content-Type: application/json)")
     params = parse_similar(body, _limits())
     g.mode = "similar"
-    return _json(_searcher().similar(text=params.text, size=params.size, filters=params.filters))
+    result = _searcher().similar(text=params.text, size=params.size, filters=params.filters)
+    return _json(precedents_json(result))
 
 
 @bp.get("/api/documents/<doc_id>")
@@ -53,7 +56,7 @@ def document(doc_id: str) -> Response:
     found = _searcher().document(parse_doc_id(doc_id))
     if found is None:
         raise NotFound(f"no document with doc_id {doc_id}")
-    return _json({"ok": True, **found})
+    return _json({"ok": True, **document_json(found)})
 
 
 @bp.get("/api/documents/<doc_id>/similar")
@@ -61,9 +64,10 @@ def document_similar(doc_id: str) -> Response:
     size = parse_search({"q": "x", "size": request.args.get("size")}, _limits()).size
     g.mode = "similar"
     try:
-        return _json(_searcher().similar(doc_id=parse_doc_id(doc_id), size=size))
+        result = _searcher().similar(doc_id=parse_doc_id(doc_id), size=size)
     except LookupError:
         raise NotFound(f"no document with doc_id {doc_id}") from None
+    return _json(precedents_json(result))
 
 
 @bp.delete("/api/documents/<doc_id>")
@@ -75,9 +79,7 @@ def delete_document(doc_id: str) -> Response:
     sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(sent.encode(), token.encode()):
         raise Forbidden("a valid admin token is required (Authorization: Bearer …)")
-    store = _searcher().store
-    live = store.live_index()
-    deleted = store.delete_documents(live, [parse_doc_id(doc_id)]) if live else 0
+    deleted = _searcher().delete_document(parse_doc_id(doc_id))
     if not deleted:
         raise NotFound(f"no document with doc_id {doc_id}")
     return _json({"ok": True, "deleted": deleted})
@@ -86,7 +88,8 @@ def delete_document(doc_id: str) -> Response:
 @bp.get("/api/suggest")
 def suggest() -> Response:
     q = parse_suggest(request.args)
-    return _json({"ok": True, "q": q, "suggestions": _searcher().suggest(q)})
+    suggestions = [suggestion_json(s) for s in _searcher().suggest(q)]
+    return _json({"ok": True, "q": q, "suggestions": suggestions})
 
 
 @bp.get("/healthz")

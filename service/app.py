@@ -10,16 +10,13 @@ import uuid
 
 from flask import Flask, Response, current_app, g, request
 
-from analyzers.embed import Embedder, load_embedder
-from analyzers.segment import Segmenter
-from analyzers.synonyms import Synonyms
 from config.settings import Settings, load_settings
+from search.searcher import Embedder, Segmenter, build_searcher
 from service import api, web
 from service.errors import RateLimited, register_error_handlers
 from service.limits import RateLimiter
 from service.metrics import Metrics
 from service.responses import OrjsonProvider
-from service.search import Searcher
 from store.search_store import SearchStore
 
 access_log = logging.getLogger("service.access")
@@ -35,15 +32,7 @@ def create_app(
 ) -> Flask:
     settings = settings or load_settings()
     store = store or SearchStore(settings.es)
-    segmenter = segmenter or Segmenter(settings.analyzer)
-    model = settings.model
-    searcher = Searcher(
-        settings,
-        store,
-        (lambda: embedder) if embedder else (lambda: load_embedder(model)),
-        segmenter,
-        Synonyms(settings.analyzer.synonyms),
-    )
+    searcher = build_searcher(settings, store, embedder, segmenter)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.service.max_body_bytes
     app.json = OrjsonProvider(app)  # UTF-8, never \u-escaped
@@ -75,6 +64,16 @@ def _before() -> None:
         )
 
 
+class _AsJson:
+    """Serialised only when a plain-text handler formats the record."""
+
+    def __init__(self, fields: dict[str, object]) -> None:
+        self.fields = fields
+
+    def __str__(self) -> str:
+        return json.dumps(self.fields, ensure_ascii=False)
+
+
 def _after(response: Response) -> Response:
     settings: Settings = current_app.extensions["settings"]
     seconds = time.perf_counter() - g.get("started", time.perf_counter())
@@ -92,19 +91,16 @@ def _after(response: Response) -> Response:
     endpoint = request.url_rule.rule if request.url_rule else "unmatched"
     mode = g.get("mode", "-")
     current_app.extensions["metrics"].observe(endpoint, mode, response.status_code, seconds)
-    access_log.info(
-        json.dumps(
-            {
-                "request_id": g.get("request_id"),
-                "method": request.method,
-                "path": request.path,
-                "endpoint": endpoint,
-                "mode": mode,
-                "status": response.status_code,
-                "ms": round(seconds * 1000, 1),
-                "client": request.remote_addr,
-            },
-            ensure_ascii=False,
-        )
-    )
+    fields = {
+        "request_id": g.get("request_id"),
+        "method": request.method,
+        "path": request.path,
+        "endpoint": endpoint,
+        "mode": mode,
+        "status": response.status_code,
+        "ms": round(seconds * 1000, 1),
+        "client": request.remote_addr,
+    }
+    # The fields ride along as they are (the JSON formatter writes them out once); plain logs show them as JSON.
+    access_log.info("%s", _AsJson(fields), extra={"access": fields})
     return response

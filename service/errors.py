@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from store.errors import IndexNotFound, ModelMismatch, StoreError, StoreUnavailable
+from store.errors import IndexNotFound, LockHeld, ModelMismatch, StoreError, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,10 @@ class ApiError(Exception):
 class InvalidParameter(ApiError):
     status, code = 400, "invalid_parameter"
 
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param  # the request argument at fault, when there is one
+
 
 class NotFound(ApiError):
     status, code = 404, "not_found"
@@ -45,10 +49,6 @@ class RateLimited(ApiError):
 
 class Forbidden(ApiError):
     status, code = 403, "forbidden"
-
-
-class Unavailable(ApiError):
-    status, code = 503, "unavailable"
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, Any]:
@@ -117,6 +117,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ModelMismatch)
     def _model_mismatch(exc: ModelMismatch) -> Response:
         return error_response(503, "model_mismatch", str(exc), {"Retry-After": "60"})
+
+    @app.errorhandler(LockHeld)
+    def _locked(exc: LockHeld) -> Response:
+        # A build or update holds the writer lock: changes wait for it, as the indexer CLI's do.
+        return error_response(409, "index_busy", str(exc), {"Retry-After": "60"})
 
     @app.errorhandler(StoreError)
     def _store_error(exc: StoreError) -> Response:

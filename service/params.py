@@ -9,37 +9,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from config.settings import ServiceSettings
+from search.results import Filters, SearchParams
 from service.errors import InvalidParameter, PayloadTooLarge
-from store.queries import Filters
 
 MODES = ("hybrid", "keyword", "semantic")
 SORTS = ("relevance", "date")
 # ASCII digits only: \d also matches e.g. Arabic-Indic digits, which Elasticsearch cannot parse as a date.
 _DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$")
 _DOC_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-FILTER_NAMES = ("issuer", "kind", "doc_number", "date_from", "date_to")
 SUGGEST_MAX_CHARS = 64
-
-
-@dataclass(frozen=True)
-class SearchParams:
-    q: str
-    mode: str = "hybrid"
-    size: int = 10
-    page: int = 1
-    sort: str = "relevance"
-    filters: Filters = field(default_factory=Filters)
-
-    def as_dict(self) -> dict[str, Any]:
-        active = {k: getattr(self.filters, k) for k in FILTER_NAMES if getattr(self.filters, k)}
-        return {
-            "q": self.q,
-            "mode": self.mode,
-            "size": self.size,
-            "page": self.page,
-            "sort": self.sort,
-            "filters": active,
-        }
 
 
 @dataclass(frozen=True)
@@ -56,16 +34,16 @@ def _int(args: Mapping[str, Any], name: str, default: int, low: int, high: int) 
     try:
         value = int(str(raw))
     except ValueError:
-        raise InvalidParameter(f"{name} must be an integer from {low} to {high}") from None
+        raise InvalidParameter(f"{name} must be an integer from {low} to {high}", name) from None
     if not low <= value <= high:
-        raise InvalidParameter(f"{name} must be an integer from {low} to {high}")
+        raise InvalidParameter(f"{name} must be an integer from {low} to {high}", name)
     return value
 
 
 def _choice(args: Mapping[str, Any], name: str, choices: tuple[str, ...]) -> str:
     value = str(args.get(name) or choices[0])
     if value not in choices:
-        raise InvalidParameter(f"{name} must be one of: {', '.join(choices)}")
+        raise InvalidParameter(f"{name} must be one of: {', '.join(choices)}", name)
     return value
 
 
@@ -74,20 +52,20 @@ def _date(args: Mapping[str, Any], name: str, end: bool) -> str | None:
     if not raw:
         return None
     if not _DATE.match(raw):
-        raise InvalidParameter(f"{name} must be YYYY or YYYY-MM-DD")
+        raise InvalidParameter(f"{name} must be YYYY or YYYY-MM-DD", name)
     if len(raw) == 4:
         return f"{raw}-12-31" if end else f"{raw}-01-01"
     try:
         dt.date.fromisoformat(raw)
     except ValueError:
-        raise InvalidParameter(f"{name} is not a valid date: {raw}") from None
+        raise InvalidParameter(f"{name} is not a valid date: {raw}", name) from None
     return raw
 
 
 def _text_filter(args: Mapping[str, Any], name: str) -> str | None:
     value = str(args.get(name) or "").strip()
     if len(value) > 128:
-        raise InvalidParameter(f"{name} must be at most 128 characters")
+        raise InvalidParameter(f"{name} must be at most 128 characters", name)
     return value or None
 
 
@@ -107,9 +85,9 @@ def parse_filters(args: Mapping[str, Any]) -> Filters:
 def parse_search(args: Mapping[str, Any], limits: ServiceSettings, require_q: bool = True) -> SearchParams:
     q = str(args.get("q") or "").strip()
     if require_q and not q:
-        raise InvalidParameter("q is required (1 to 256 characters)")
+        raise InvalidParameter("q is required (1 to 256 characters)", "q")
     if len(q) > limits.max_query_chars:
-        raise InvalidParameter(f"q must be at most {limits.max_query_chars} characters")
+        raise InvalidParameter(f"q must be at most {limits.max_query_chars} characters", "q")
     return SearchParams(
         q=q,
         mode=_choice(args, "mode", MODES),
@@ -118,6 +96,20 @@ def parse_search(args: Mapping[str, Any], limits: ServiceSettings, require_q: bo
         sort=_choice(args, "sort", SORTS),
         filters=parse_filters(args),
     )
+
+
+def parse_page_search(args: Mapping[str, Any], limits: ServiceSettings, page_size: int) -> SearchParams:
+    """The search page's arguments: the API's, without q required, with a fixed page size, plus `year`
+    (a facet value: four digits for that whole year, in place of date_from and date_to)."""
+    year = str(args.get("year") or "").strip()
+    if year and not (len(year) == 4 and year.isdigit()):
+        raise InvalidParameter("year must be four digits", "year")
+    merged = {
+        **dict(args.items()),
+        "size": page_size,
+        **({"date_from": year, "date_to": year} if year else {}),
+    }
+    return parse_search(merged, limits, require_q=False)
 
 
 def parse_similar(body: Any, limits: ServiceSettings) -> SimilarParams:

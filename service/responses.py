@@ -1,18 +1,24 @@
-"""Shaping search results into the API's JSON (the contract scripts depend on), highlights included."""
+"""Typed retrieval results -> the API's JSON (the contract scripts depend on); the pages render the same dicts."""
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import orjson
 from flask import Response
 from flask.json.provider import DefaultJSONProvider
 
-from analyzers.segment import Segmenter
-from service.fusion import Candidate, PassageScore, best_passages
-
-DOC_FIELDS = ("title", "doc_number", "issuer", "date", "kind")
+from search.results import (
+    Citation,
+    DocumentView,
+    FacetBucket,
+    Hit,
+    Match,
+    Passage,
+    PrecedentResult,
+    SearchResult,
+    Suggestion,
+)
 
 
 class OrjsonProvider(DefaultJSONProvider):
@@ -27,67 +33,100 @@ class OrjsonProvider(DefaultJSONProvider):
         return Response(orjson.dumps(obj, default=self.default), mimetype=self.mimetype)
 
 
-def document_url(doc_id: str) -> str:
-    return f"/documents/{doc_id}"
+def passage_json(p: Passage) -> dict[str, Any]:
+    return {"passage_id": p.passage_id, "text": p.text, "highlight": p.highlight, "heading": p.heading}
 
 
-def highlight_html(text: str, highlighted_seg: str | None, segmenter: Segmenter) -> str:
-    """The passage text, HTML-escaped, with <em> around matched words; no spaces inserted.
-
-    highlighted_seg is the passage's text_seg with the query's words between marker characters
-    (analyzers.segment.mark_terms, for keyword and kNN hits alike); None means no word matched.
-    """
-    if highlighted_seg is None:
-        return html.escape(text)
-    return segmenter.restore_highlight(text, highlighted_seg)
-
-
-def passage_json(p: PassageScore, segmenter: Segmenter) -> dict[str, Any]:
-    text = str(p.source.get("text", ""))
+def hit_json(h: Hit) -> dict[str, Any]:
     return {
-        "passage_id": p.passage_id,
-        "text": text,
-        "highlight": highlight_html(text, p.highlight, segmenter),
-        "heading": p.source.get("heading") or "",
+        "doc_id": h.doc_id,
+        "title": h.title,
+        "doc_number": h.doc_number,
+        "issuer": h.issuer,
+        "date": h.date,
+        "kind": h.kind,
+        "score": h.score,
+        "url": h.url,
+        "passages": [passage_json(p) for p in h.passages],
     }
 
 
-def hit_json(c: Candidate, segmenter: Segmenter, passages: int = 3) -> dict[str, Any]:
-    hit: dict[str, Any] = {"doc_id": c.doc_id}
-    hit.update({f: c.source.get(f) for f in DOC_FIELDS})
-    hit["score"] = round(c.score, 6)
-    hit["url"] = document_url(c.doc_id)
-    hit["passages"] = [passage_json(p, segmenter) for p in best_passages(c, passages)]
-    return hit
+def facets_json(facets: dict[str, list[FacetBucket]]) -> dict[str, list[dict[str, Any]]]:
+    return {name: [{"value": b.value, "count": b.count} for b in buckets] for name, buckets in facets.items()}
 
 
-def facets_json(aggs: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Facet buckets counting documents (the cardinality of doc_id under each bucket)."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    for name in ("issuer", "kind", "year"):
-        buckets = aggs.get(name, {}).get("buckets", [])
-        out[name] = [
-            {"value": b["key"], "count": int(b.get("docs", {}).get("value", b["doc_count"]))} for b in buckets
-        ]
-    return out
-
-
-def facets_from_candidates(candidates: list[Candidate]) -> dict[str, list[dict[str, Any]]]:
-    """Facets over a fused candidate set (where no single Elasticsearch query saw all of it)."""
-    counts: dict[str, dict[Any, int]] = {"issuer": {}, "kind": {}, "year": {}}
-    for c in candidates:
-        date = c.source.get("date")
-        values = {
-            "issuer": c.source.get("issuer"),
-            "kind": c.source.get("kind"),
-            "year": int(str(date)[:4]) if date else None,
-        }
-        for name, value in values.items():
-            if value is not None:
-                counts[name][value] = counts[name].get(value, 0) + 1
+def search_json(r: SearchResult) -> dict[str, Any]:
     return {
-        name: [{"value": v, "count": n} for v, n in sorted(c.items(), key=lambda kv: (-kv[1], str(kv[0])))][
-            :20
-        ]
-        for name, c in counts.items()
+        "ok": True,
+        "total": r.total,
+        "took_ms": r.took_ms,
+        "hits": [hit_json(h) for h in r.hits],
+        "facets": facets_json(r.facets),
+        "query": r.query,
+        "timing": r.timing,
     }
+
+
+def match_json(m: Match) -> dict[str, Any]:
+    return {
+        "draft_segment": m.draft_segment,
+        "draft_start": m.draft_start,
+        "draft_end": m.draft_end,
+        "passage_id": m.passage_id,
+        "passage_text": m.passage_text,
+        "heading": m.heading,
+        "similarity": m.similarity,
+    }
+
+
+def precedents_json(r: PrecedentResult) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "query": {"segments": r.segments, "terms": r.terms, "doc_id": r.doc_id},
+        "total": len(r.hits),
+        "took_ms": r.took_ms,
+        "hits": [{**hit_json(h), "matches": [match_json(m) for m in h.matches]} for h in r.hits],
+        "timing": r.timing,
+    }
+
+
+def _cite_json(c: Citation) -> dict[str, Any]:
+    return {"doc_number": c.doc_number, "doc_id": c.doc_id, "title": c.title}
+
+
+def _cited_by_json(c: Citation) -> dict[str, Any]:
+    return {"doc_id": c.doc_id, "title": c.title, "doc_number": c.doc_number}
+
+
+def document_json(d: DocumentView) -> dict[str, Any]:
+    return {
+        "doc_id": d.doc_id,
+        "title": d.title,
+        "doc_number": d.doc_number,
+        "issuer": d.issuer,
+        "date": d.date,
+        "kind": d.kind,
+        "source": d.source,
+        "line_start": d.line_start,
+        "line_end": d.line_end,
+        "title_derived": d.title_derived,
+        "text": d.text,
+        "url": d.url,
+        "passages": [
+            {
+                "passage_id": p.passage_id,
+                "ordinal": p.ordinal,
+                "text": p.text,
+                "heading": p.heading,
+                "start": p.start,
+                "end": p.end,
+            }
+            for p in d.passages
+        ],
+        "cites": [_cite_json(c) for c in d.cites],
+        "cited_by": [_cited_by_json(c) for c in d.cited_by],
+    }
+
+
+def suggestion_json(s: Suggestion) -> dict[str, Any]:
+    return {"title": s.title, "doc_number": s.doc_number, "doc_id": s.doc_id, "url": s.url}

@@ -1,21 +1,27 @@
 """HTML pages: search (/ and /search), a document (/documents/<id>) and precedents for a draft (/similar).
 
 Server-rendered and usable without JavaScript; static/app.js only adds suggestions and small comforts.
-The views call the same Searcher as the JSON API and render its dicts; every error becomes an HTML page.
+The views parse with service.params and call the same Searcher as the JSON API, render its results as the API's
+dicts, and turn every error into an HTML page.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from markupsafe import escape
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from service.markup import TOP_HEADING, Block, layout_blocks, mark_terms, query_terms, sanitise_highlight
+from config.settings import ServiceSettings
+from search.documents import layout
+from search.searcher import Searcher
+from service import pages
+from service.errors import ApiError, InvalidParameter
+from service.markup import words_to_mark
+from service.pages import FILTERS, PAGE_SIZE
+from service.params import parse_page_search
+from service.responses import document_json, precedents_json, search_json
 from store.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -24,7 +30,6 @@ bp = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets"
 )
 
-PAGE_SIZE = 10
 SIMILAR_SIDE = 5
 MODES = [
     ("hybrid", "综合", "关键词与语义结合（推荐）"),
@@ -32,9 +37,6 @@ MODES = [
     ("semantic", "语义", "按意思查找，换了说法也能找到"),
 ]
 SORTS = [("relevance", "相关度"), ("date", "日期")]
-FACETS = [("issuer", "发文机关"), ("kind", "文种"), ("year", "年份")]
-FILTERS = ["issuer", "kind", "year", "doc_number", "date_from", "date_to"]
-FILTER_LABELS = {**dict(FACETS), "doc_number": "文号", "date_from": "起始日期", "date_to": "截止日期"}
 EXAMPLES = ["古树名木保护", "烈士褒扬", "水文管理办法", "知识产权专项资金", "养老服务", "聊政发〔2023〕7号"]
 # No inline script or style anywhere: the pages only load /assets/style.css and /assets/app.js.
 CSP = (
@@ -72,123 +74,14 @@ def cn_date(value: str | None) -> str:
 @bp.get("/search")
 def search() -> str:
     """The search page: the box alone, or results with facets, sort and pages."""
-    args = _search_args(request.args)
-    browsing = bool(args["q"] or _active(args))
-    result = _run_search(args) if browsing else None
-    return render_template("search.html", nav="search", **_search_context(args, result))
-
-
-def _search_args(raw: Mapping[str, str]) -> dict[str, Any]:
-    """The page's own arguments, with defaults; unknown mode, sort or page is a 400 page."""
-    args: dict[str, Any] = {"q": raw.get("q", "").strip(), "mode": raw.get("mode") or "hybrid"}
-    args["sort"] = raw.get("sort") or "relevance"
-    if args["mode"] not in {m for m, _, _ in MODES} or args["sort"] not in dict(SORTS):
-        abort(400, description="检索方式或排序方式无效。")
-    page = raw.get("page") or "1"
-    if not page.isdigit() or int(page) < 1:
-        abort(400, description="页码必须是正整数。")
-    args["page"] = int(page)
-    for name in FILTERS:
-        args[name] = (raw.get(name) or "").strip() or None
-    if args["year"] and not (args["year"].isdigit() and len(args["year"]) == 4):
-        abort(400, description="年份必须是四位数字。")
-    return args
-
-
-def _active(args: Mapping[str, Any]) -> list[dict[str, str]]:
-    return [{"name": n, "label": FILTER_LABELS[n], "value": args[n]} for n in FILTERS if args.get(n)]
-
-
-def _search_context(args: dict[str, Any], result: dict[str, Any] | None) -> dict[str, Any]:
-    """Everything search.html needs: shaped hits, facets with their links, the pager."""
-    context: dict[str, Any] = {
-        **args,
-        "filters": bool(_active(args)),
-        "active_filters": _active(args),
-        "clear_filters": dict.fromkeys(FILTERS),
-        "result": result,
-        "search_url": _url_builder(args),
-        "facets": [],
-        "pager": None,
-        "first_rank": (args["page"] - 1) * PAGE_SIZE + 1,
-    }
-    if result is not None:
-        result["hits"] = [_hit_view(hit, args["q"]) for hit in result.get("hits", [])]
-        context["facets"] = _facet_views(result.get("facets", {}), args)
-        context["pager"] = _pager(args["page"], int(result.get("total", 0)))
-    return context
-
-
-def _url_builder(args: Mapping[str, Any]) -> Any:
-    """search_url(**changes): this search with some arguments changed (None drops one); page resets."""
-
-    def search_url(**changes: Any) -> str:
-        merged = {**args, "page": None, **changes}
-        keep = {k: v for k, v in merged.items() if v not in (None, "")}
-        keep = {k: v for k, v in keep.items() if (k, v) not in {("mode", "hybrid"), ("sort", "relevance")}}
-        return url_for("web.search") + ("?" + urlencode(keep) if keep else "")
-
-    return search_url
-
-
-def _hit_view(hit: dict[str, Any], q: str) -> dict[str, Any]:
-    """A hit with its document link (carrying the query) and its best passage made safe to show."""
-    view = dict(hit)
-    passages = hit.get("passages") or []
-    best = passages[0] if passages else None
-    anchor = _anchor(best.get("passage_id")) if best else None
-    view["link"] = url_for("web.document", doc_id=hit["doc_id"], q=q or None, _anchor=anchor)
-    if best:
-        text = best.get("highlight") or ""
-        html = sanitise_highlight(text) if text else escape(_clip(best.get("text", "")))
-        view["best"] = {"heading": best.get("heading") or "", "html": html}
-    return view
-
-
-def _facet_views(facets: Mapping[str, list[dict[str, Any]]], args: Mapping[str, Any]) -> list[dict[str, Any]]:
-    views = []
-    for name, label in FACETS:
-        buckets = [
-            {
-                "value": str(b["value"]),
-                "label": str(b["value"]),
-                "count": b["count"],
-                "active": str(b["value"]) == str(args.get(name) or ""),
-            }
-            for b in facets.get(name, [])
-        ]
-        if buckets:
-            views.append({"name": name, "label": label, "buckets": buckets})
-    return views
-
-
-def _pager(page: int, total: int) -> dict[str, Any] | None:
-    """Previous/next and a window of page numbers (0 marks a gap) within the deepest allowed page."""
-    last = min((total + PAGE_SIZE - 1) // PAGE_SIZE, _max_page())
-    if last <= 1:
-        return None
-    shown = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
-    numbers: list[int] = []
-    for n in shown:
-        if numbers and n - numbers[-1] > 1:
-            numbers.append(0)
-        numbers.append(n)
-    return {
-        "prev": page - 1 if page > 1 else None,
-        "next": page + 1 if page < last else None,
-        "numbers": numbers,
-    }
-
-
-def _anchor(passage_id: str | None) -> str | None:
-    """Passage ids are "doc_id#n"; the document page marks passage n with id="p-n"."""
-    if not passage_id or "#" not in passage_id:
-        return None
-    return f"p-{passage_id.rsplit('#', 1)[1]}"
-
-
-def _clip(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
+    params = parse_page_search(request.args, _limits(), PAGE_SIZE)
+    args: dict[str, Any] = {"q": params.q, "mode": params.mode, "sort": params.sort, "page": params.page}
+    args.update({name: (request.args.get(name) or "").strip() or None for name in FILTERS})
+    browsing = bool(args["q"] or pages.active(args))
+    result = search_json(_searcher().search(params)) if browsing else None
+    return render_template(
+        "search.html", nav="search", **pages.search_context(args, result, _limits().max_page)
+    )
 
 
 # --- document -------------------------------------------------------------------------------------
@@ -197,19 +90,18 @@ def _clip(text: str, limit: int = 160) -> str:
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str) -> str:
     """One document laid out by its structure, the query's words marked, with related documents."""
-    doc = _run_document(doc_id)
-    if doc is None:
+    view = _searcher().document(doc_id)
+    if view is None:
         abort(404, description="没有找到这份文件，它可能已被移除，或链接有误。")
     q = request.args.get("q", "").strip()[:256]
-    terms = query_terms(q, _segment(q)) if q else []
-    starts = [(int(p["ordinal"]), int(p["start"])) for p in doc.get("passages", [])]
-    blocks = [_block_view(b, terms) for b in layout_blocks(doc.get("text", ""), starts)]
-    toc = _toc(blocks)
+    terms = words_to_mark(q, _searcher().analyse(q).tokens) if q else []
+    blocks = [pages.block_view(b, terms) for b in layout(view)]
+    toc = pages.toc(blocks)
     similar, note = _similar_documents(doc_id)
     return render_template(
         "document.html",
         nav="search",
-        doc=doc,
+        doc=document_json(view),
         q=q,
         terms=terms,
         blocks=blocks,
@@ -217,26 +109,6 @@ def document(doc_id: str) -> str:
         similar=similar,
         similar_note=note,
     )
-
-
-def _toc(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Chapters of a regulation, else the 一、二、 headings of a notice (not their sub-points)."""
-    toc = [b for b in blocks if b["kind"] in ("chapter", "section")]
-    if not toc:
-        toc = [b for b in blocks if b["kind"] == "heading" and TOP_HEADING.match(b["text"])]
-    return toc[:40]
-
-
-def _block_view(block: Block, terms: list[str]) -> dict[str, Any]:
-    return {
-        "kind": block.kind,
-        "text": block.text,
-        "start": block.start,
-        "lead": block.lead,
-        "anchors": block.anchors,
-        "html": mark_terms(block.text, terms),
-        "top": block.kind == "heading" and bool(TOP_HEADING.match(block.text)),
-    }
 
 
 def _similar_documents(doc_id: str) -> tuple[list[dict[str, Any]], str | None]:
@@ -255,7 +127,7 @@ def _similar_documents(doc_id: str) -> tuple[list[dict[str, Any]], str | None]:
 @bp.route("/similar", methods=["GET", "POST"])
 def similar() -> tuple[str, int]:
     """Paste a draft (POST) -> ranked precedents, each with the draft's segments aligned to its passages."""
-    limit = _max_draft_chars()
+    limit = _limits().max_draft_chars
     draft = request.form.get("draft", "") if request.method == "POST" else ""
     context: dict[str, Any] = {
         "nav": "similar",
@@ -275,32 +147,21 @@ def similar() -> tuple[str, int]:
             status = 413
         else:
             result = _run_similar(draft=draft, size=PAGE_SIZE)
-            result["hits"] = [_precedent_view(h) for h in result.get("hits", [])]
+            result["hits"] = [pages.precedent_view(h) for h in result.get("hits", [])]
             context["result"] = result
     return render_template("similar.html", **context), status
-
-
-def _precedent_view(hit: dict[str, Any]) -> dict[str, Any]:
-    view = dict(hit)
-    matches = sorted(hit.get("matches") or [], key=lambda m: m.get("draft_start", 0))
-    view["matches"] = [
-        {**m, "pct": _percent(m.get("similarity")), "anchor": _anchor(m.get("passage_id"))} for m in matches
-    ]
-    view["top_pct"] = max((m["pct"] for m in view["matches"]), default=0)
-    return view
-
-
-def _percent(similarity: Any) -> int:
-    """Similarity in 0..1 (cosine) as a whole percentage, clamped for the bar."""
-    try:
-        return max(0, min(100, round(float(similarity) * 100)))
-    except (TypeError, ValueError):
-        return 0
 
 
 # --- errors ---------------------------------------------------------------------------------------
 
 _HEADINGS = {400: "请求有误", 404: "页面不存在", 413: "内容过长", 503: "检索服务暂时不可用"}
+# The search page's own arguments, explained in the page's language.
+_PARAM_MESSAGES = {
+    "mode": "检索方式或排序方式无效。",
+    "sort": "检索方式或排序方式无效。",
+    "page": "页码必须是正整数。",
+    "year": "年份必须是四位数字。",
+}
 
 
 @bp.errorhandler(Exception)
@@ -319,45 +180,23 @@ def _describe(exc: Exception) -> tuple[int, str]:
         return 503, "检索服务暂时无法连接，请稍后再试。"
     if isinstance(exc, HTTPException):
         return exc.code or 500, exc.description or ""
-    status = getattr(exc, "status", None)
-    if isinstance(status, int) and 400 <= status < 500:
-        return status, str(getattr(exc, "message", "") or exc)
+    if isinstance(exc, InvalidParameter) and exc.param in _PARAM_MESSAGES:
+        return exc.status, _PARAM_MESSAGES[exc.param]
+    if isinstance(exc, ApiError) and 400 <= exc.status < 500:
+        return exc.status, exc.message
     return 500, "服务器内部错误，请稍后再试。"
 
 
 # --- the searcher (the same object the JSON API uses) --------------------------------------------
 
 
-def _searcher() -> Any:
-    return current_app.extensions["searcher"]
+def _searcher() -> Searcher:
+    return current_app.extensions["searcher"]  # type: ignore[no-any-return]
 
 
-def _run_search(args: Mapping[str, Any]) -> dict[str, Any]:
-    params = {k: v for k, v in args.items() if v is not None and k != "year"}
-    if args.get("year"):
-        params["date_from"], params["date_to"] = f"{args['year']}-01-01", f"{args['year']}-12-31"
-    return dict(_searcher().search(**params, size=PAGE_SIZE))
+def _limits() -> ServiceSettings:
+    return current_app.extensions["settings"].service  # type: ignore[no-any-return]
 
 
 def _run_similar(*, draft: str | None = None, doc_id: str | None = None, size: int) -> dict[str, Any]:
-    return dict(_searcher().similar(text=draft, doc_id=doc_id, size=size))
-
-
-def _run_document(doc_id: str) -> dict[str, Any] | None:
-    return _searcher().document(doc_id)
-
-
-def _segment(q: str) -> list[str]:
-    """The query's tokens as the searcher segments them, when it can (else the raw chunks suffice)."""
-    segment = getattr(_searcher(), "query_terms", None)
-    return list(segment(q)) if callable(segment) else []
-
-
-def _max_page() -> int:
-    settings = current_app.extensions.get("settings")
-    return int(getattr(getattr(settings, "service", None), "max_page", 50))
-
-
-def _max_draft_chars() -> int:
-    settings = current_app.extensions.get("settings")
-    return int(getattr(getattr(settings, "service", None), "max_draft_chars", 20_000))
+    return precedents_json(_searcher().similar(text=draft, doc_id=doc_id, size=size))

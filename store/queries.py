@@ -6,20 +6,13 @@ scripts, regexp or wildcard queries.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from store.records import Filters
+
 PASSAGE = {"term": {"type": "passage"}}
-
-
-@dataclass(frozen=True)
-class Filters:
-    issuer: str | None = None
-    kind: str | None = None
-    doc_number: str | None = None
-    date_from: str | None = None  # ISO date, inclusive
-    date_to: str | None = None  # ISO date, inclusive
-    exclude_doc_ids: tuple[str, ...] = field(default=())
+DOCUMENT = {"term": {"type": "document"}}
+COLLAPSE_BY_DOCUMENT = {"field": "doc_id"}
 
 
 def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
@@ -106,20 +99,22 @@ def _token_group(alternatives: list[str], title_boost: float) -> dict[str, Any]:
     }
 
 
+def _excluding(filters: Filters) -> list[dict[str, Any]]:
+    """filter_clauses plus the documents to leave out (a document's own precedents exclude it)."""
+    clauses = filter_clauses(filters)
+    if filters.exclude_doc_ids:
+        clauses.append({"bool": {"must_not": {"terms": {"doc_id": list(filters.exclude_doc_ids)}}}})
+    return clauses
+
+
 def knn_clause(vector: list[float], filters: Filters, k: int, num_candidates: int) -> dict[str, Any]:
     """kNN over passage vectors."""
-    clauses = filter_clauses(filters)
     return {
         "field": "vector",
         "query_vector": vector,
         "k": k,
         "num_candidates": max(num_candidates, k),
-        "filter": clauses
-        + (
-            [{"bool": {"must_not": {"terms": {"doc_id": list(filters.exclude_doc_ids)}}}}]
-            if filters.exclude_doc_ids
-            else []
-        ),
+        "filter": _excluding(filters),
     }
 
 
@@ -144,6 +139,11 @@ PASSAGE_FIELDS = [
     "start",
     "end",
 ]
+# text_seg too: highlights are marked on it (analyzers.segment.mark_terms) rather than by Elasticsearch's
+# highlighter, which cost ~3 ms per search for the same marks.
+SEARCH_FIELDS = [*PASSAGE_FIELDS, "text_seg"]
+# A document page's passages, in order.
+DOCUMENT_PASSAGE_FIELDS = ["passage_id", "ordinal", "heading", "start", "end", "text"]
 
 
 # A document's metadata read from doc values (keyword fields), without touching its large _source.
@@ -173,4 +173,112 @@ def facet_aggs(size: int = 20) -> dict[str, Any]:
             "aggs": {"docs": {"cardinality": {"field": "doc_id"}}},
         },
         "doc_count": {"cardinality": {"field": "doc_id"}},
+    }
+
+
+# --- whole request bodies -------------------------------------------------------------------------
+
+
+def keyword_documents_body(query: dict[str, Any], size: int, facets: bool) -> dict[str, Any]:
+    """Each document's best passage for a keyword query (collapsed), with the facets if asked."""
+    body: dict[str, Any] = {
+        "query": query,
+        "size": size,
+        "collapse": COLLAPSE_BY_DOCUMENT,
+        "_source": SEARCH_FIELDS,
+        "track_total_hits": False,
+    }
+    if facets:
+        body["aggs"] = facet_aggs()
+    return body
+
+
+def keyword_passages_body(query: dict[str, Any], size: int) -> dict[str, Any]:
+    """The best passages for a keyword query regardless of document."""
+    return {"query": query, "size": size, "_source": SEARCH_FIELDS, "track_total_hits": False}
+
+
+def knn_documents_body(
+    vector: list[float], filters: Filters, k: int, size: int, facets: bool
+) -> dict[str, Any]:
+    """Each document's nearest passage (collapsed), from k neighbours."""
+    body: dict[str, Any] = {
+        "query": knn_query(vector, filters, k, k * 2),
+        "size": size,
+        "collapse": COLLAPSE_BY_DOCUMENT,
+        "_source": SEARCH_FIELDS,
+    }
+    if facets:
+        body["aggs"] = facet_aggs()
+    return body
+
+
+def knn_passages_body(
+    vector: list[float], filters: Filters, size: int, fields: list[str] = SEARCH_FIELDS
+) -> dict[str, Any]:
+    """The `size` nearest passages regardless of document."""
+    return {"query": knn_query(vector, filters, size, size * 4), "size": size, "_source": fields}
+
+
+def browse_body(filters: Filters, offset: int, size: int) -> dict[str, Any]:
+    """No query text, only filters: the newest documents first."""
+    return {
+        "query": {"bool": {"filter": filter_clauses(filters)}},
+        "collapse": COLLAPSE_BY_DOCUMENT,
+        "sort": [{"date": {"order": "desc", "missing": "_last"}}],
+        "from": offset,
+        "size": size,
+        "_source": PASSAGE_FIELDS,
+        "aggs": facet_aggs(),
+    }
+
+
+def terms_documents_body(terms: list[str], filters: Filters, size: int = 50) -> dict[str, Any]:
+    """Documents sharing a draft's frequent terms (a fifth of them at least), one hit each."""
+    return {
+        "query": {
+            "bool": {
+                "filter": _excluding(filters),
+                "must": [{"match": {"text_seg": {"query": " ".join(terms), "minimum_should_match": "20%"}}}],
+            }
+        },
+        "collapse": COLLAPSE_BY_DOCUMENT,
+        "size": size,
+        "_source": ["doc_id"],
+    }
+
+
+def document_passages_body(doc_id: str) -> dict[str, Any]:
+    """Every passage of one document in order."""
+    return {
+        "query": {"bool": {"filter": [PASSAGE, {"term": {"doc_id": doc_id}}]}},
+        "sort": [{"ordinal": "asc"}],
+        "size": 10_000,
+        "_source": DOCUMENT_PASSAGE_FIELDS,
+    }
+
+
+def documents_where_body(clause: dict[str, Any], size: int = 100) -> dict[str, Any]:
+    """Document records matching a filter clause, their metadata only."""
+    return {
+        "query": {"bool": {"filter": [DOCUMENT, clause]}},
+        "size": size,
+        "_source": False,  # a document record's _source holds its whole text; metadata comes from doc values
+        "docvalue_fields": DOCUMENT_VALUE_FIELDS,
+    }
+
+
+def suggest_body(title_seg: str, typed: str, doc_number: str | None, size: int) -> dict[str, Any]:
+    """Titles completing what was typed (the last word may be unfinished), and 文号 starting with it."""
+    should: list[dict[str, Any]] = [
+        {"match_bool_prefix": {"title_seg": {"query": title_seg, "operator": "and"}}},
+        {"prefix": {"doc_number": {"value": typed.replace(" ", ""), "boost": 2.0}}},
+    ]
+    if doc_number:
+        should.append({"term": {"doc_number": {"value": doc_number, "boost": 10.0}}})
+    return {
+        "query": {"bool": {"filter": [DOCUMENT], "should": should, "minimum_should_match": 1}},
+        "size": size,
+        "_source": False,
+        "docvalue_fields": DOCUMENT_VALUE_FIELDS,
     }

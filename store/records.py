@@ -1,8 +1,9 @@
-"""What is stored (DocumentRecord, PassageRecord) and what comes back (Hit, SearchResult)."""
+"""What is stored (DocumentRecord, PassageRecord), what a search is restricted by (Filters) and what comes back
+(Hit, SearchResult)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -154,6 +155,18 @@ class StoredDocument:
 
 
 @dataclass(frozen=True)
+class Filters:
+    """What a search is restricted to."""
+
+    issuer: str | None = None
+    kind: str | None = None
+    doc_number: str | None = None
+    date_from: str | None = None  # ISO date, inclusive
+    date_to: str | None = None  # ISO date, inclusive
+    exclude_doc_ids: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
 class Hit:
     """One raw Elasticsearch hit (a passage or a document record)."""
 
@@ -163,10 +176,13 @@ class Hit:
     source: dict[str, Any]
     index: str = ""  # the concrete index that answered (the alias may have moved since the last query)
 
+    @property
+    def passage_id(self) -> str:
+        """A passage's id (its record id when the source does not carry it)."""
+        return str(self.source.get("passage_id", self.id))
+
 
 @dataclass(frozen=True)
 class SearchResult:
-    total: int
     hits: list[Hit]
     aggregations: dict[str, Any]
-    took_ms: int

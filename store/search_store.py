@@ -11,6 +11,7 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from config.settings import EsSettings
+from store import queries
 from store.client import make_client
 from store.errors import IndexingError, StoreError, status_error, translated
 from store.lifecycle import IndexLifecycle, write_alias
@@ -239,13 +240,30 @@ class SearchStore(IndexLifecycle):
                 raise status_error(int(r.get("status", 500)), f"search failed: {r['error']}")
         return [_to_result(r) for r in resp["responses"]]
 
+    # --- what the retrieval layer asks (bodies from store.queries) -------------------------------
+
+    def document_passages(self, doc_id: str) -> list[dict[str, Any]]:
+        """Every passage of a document in order (their DOCUMENT_PASSAGE_FIELDS)."""
+        return [h.source for h in self.search(queries.document_passages_body(doc_id)).hits]
+
+    def documents_numbered(self, doc_numbers: list[str]) -> list[dict[str, Any]]:
+        """Metadata of the documents bearing these 文号."""
+        body = queries.documents_where_body({"terms": {"doc_number": doc_numbers}})
+        return [h.source for h in self.search(body).hits]
+
+    def documents_citing(self, doc_number: str) -> list[dict[str, Any]]:
+        """Metadata of the documents that cite this 文号."""
+        body = queries.documents_where_body({"term": {"cites": doc_number}})
+        return [h.source for h in self.search(body).hits]
+
+    def suggest(self, title_seg: str, typed: str, doc_number: str | None, size: int) -> list[Hit]:
+        """Document records completing what was typed (queries.suggest_body)."""
+        return self.search(queries.suggest_body(title_seg, typed, doc_number, size)).hits
+
 
 def _to_result(raw: dict[str, Any]) -> SearchResult:
     hits = [_to_hit(h) for h in raw["hits"]["hits"]]
-    total = raw["hits"].get("total", {}).get("value", len(hits))
-    return SearchResult(
-        total=total, hits=hits, aggregations=dict(raw.get("aggregations", {})), took_ms=raw["took"]
-    )
+    return SearchResult(hits=hits, aggregations=dict(raw.get("aggregations", {})))
 
 
 def _to_hit(raw: dict[str, Any]) -> Hit:

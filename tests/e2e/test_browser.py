@@ -1,7 +1,7 @@
 """The pages in real headless Chromium (Debian's chromium + chromedriver) against the real service over the
 sample corpus (the e2e `service_url`): search, facets, pages, a document, precedents for a draft.
 
-DOCS_SCREENSHOTS=1 refreshes docs/screenshots/ from the running service.
+`make screenshots` (DOCS_SCREENSHOTS=1) refreshes docs/screenshots/ from the running service.
 """
 
 from __future__ import annotations
@@ -204,11 +204,13 @@ def test_phone_width_has_no_sideways_scroll(browser: Chrome, service_url: str) -
 def test_docs_screenshots(
     browser: Chrome, service_url: str, full_page_shot: Callable[[Path, int], None]
 ) -> None:
-    """docs/screenshots/{search,document,similar}-{desktop,phone}.png, from the running service."""
+    """docs/screenshots/{search,document,similar}-{desktop,phone}.png, from the running service, each of a
+    page showing what the docs say it shows."""
     out = ROOT / "docs" / "screenshots"
     for width, label in [(1280, "desktop"), (390, "phone")]:
         browser.set_window_size(width, 900)
-        search_for(browser, service_url, "古树名木保护")
+        assert search_for(browser, service_url, "古树名木保护"), "the search page shows no hits"
+        assert browser.find_elements(By.CSS_SELECTOR, "li.hit em"), "no highlighted words"
         full_page_shot(out / f"search-{label}.png", width)
         browser.set_window_size(width, 900)
         browser.find_element(By.CSS_SELECTOR, "li.hit h2 a").click()
@@ -220,4 +222,7 @@ def test_docs_screenshots(
         browser.execute_script("arguments[0].value = arguments[1]", area, DRAFT)
         browser.find_element(By.CSS_SELECTOR, "form.draft-form button[type=submit]").click()
         wait(browser, 30).until(ec.presence_of_element_located((By.ID, "prec-h")))
+        assert browser.find_element(By.ID, "prec-h").text.startswith("找到"), "no precedent found"
         full_page_shot(out / f"similar-{label}.png", width)
+    for path in out.glob("*.png"):
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path

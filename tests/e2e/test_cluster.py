@@ -19,7 +19,6 @@ import pytest
 from elasticsearch import Elasticsearch
 from werkzeug.serving import make_server
 
-from analyzers.embed import FakeEmbedder
 from analyzers.segment import Segmenter
 from config.settings import EsSettings, ServiceSettings, Settings
 from indexer.pipeline import Pipeline
@@ -28,6 +27,7 @@ from store.search_store import SearchStore
 from tests.conftest import CORPUS, ROOT
 from tests.e2e.cluster import Cluster, Load, result_of, table
 from tests.e2e.conftest import CORPUS_DOCUMENTS, delete_indices, free_port, unavailable
+from tests.fakes import FakeEmbedder
 from tests.integration.test_kill_rerun import killed_build_then_rerun
 
 pytestmark = [pytest.mark.e2e, pytest.mark.cluster, pytest.mark.slow]

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.embed import FakeEmbedder
 from analyzers.segment import Segmenter
 from config.settings import Settings
 from indexer.pipeline import Pipeline
 from service.app import create_app
 from store.search_store import SearchStore
+from tests.fakes import FakeEmbedder
 
 pytestmark = pytest.mark.integration
 

@@ -6,14 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.embed import FakeEmbedder
 from analyzers.segment import Segmenter
 from analyzers.synonyms import Synonyms
 from config.settings import Settings
 from indexer.pipeline import Pipeline
-from service.search import Searcher
+from search.results import SearchParams
+from search.searcher import Searcher
 from store.errors import ModelMismatch
 from store.search_store import SearchStore
+from tests.fakes import FakeEmbedder
 
 pytestmark = pytest.mark.integration
 
@@ -42,11 +43,11 @@ def test_vector_search_refuses_an_index_of_another_model_after_the_alias_moved(
     _build(settings, store, tmp_path / "a", ours)
     searcher = _searcher(settings, store, ours)
     for mode in ("semantic", "hybrid"):
-        assert searcher.search(q="古树名木保护", mode=mode)["hits"]
+        assert searcher.search(SearchParams("古树名木保护", mode=mode)).hits
     # Another model's index is published while the service runs.
     _build(settings, store, tmp_path / "b", FakeEmbedder(dims=other_dims, model_name="theirs"))
     with pytest.raises(ModelMismatch, match="theirs"):
-        searcher.search(q="古树名木保护", mode="hybrid")
+        searcher.search(SearchParams("古树名木保护", mode="hybrid"))
     with pytest.raises(ModelMismatch, match="theirs"):
         searcher.similar(text="各有关部门要高度重视古树名木保护工作。")
-    assert searcher.search(q="古树名木保护", mode="keyword")["hits"]  # words need no model
+    assert searcher.search(SearchParams("古树名木保护", mode="keyword")).hits  # words need no model

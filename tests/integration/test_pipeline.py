@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.embed import FakeEmbedder
 from analyzers.segment import Segmenter
 from config.settings import Settings
 from indexer.pipeline import Pipeline
 from store.search_store import SearchStore
+from tests.fakes import FakeEmbedder
 
 pytestmark = pytest.mark.integration
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from analyzers.embed import FakeEmbedder
 from analyzers.segment import Segmenter
 from config.settings import Settings
 from indexer.pipeline import Pipeline
 from store.search_store import SearchStore
+from tests.fakes import FakeEmbedder
 
 pytestmark = pytest.mark.integration
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.embed import FakeEmbedder
 from analyzers.segment import Segmenter
 from config.settings import Settings
 from indexer.pipeline import Pipeline, Report, TooManyDeletes
 from indexer.scope import RootError
 from store.search_store import SearchStore
+from tests.fakes import FakeEmbedder
 from tests.integration.test_pipeline import NOTICE
 
 pytestmark = pytest.mark.integration

@@ -6,20 +6,21 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Any
-from unittest.mock import Mock
+from unittest.mock import MagicMock, Mock
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from analyzers.embed import FakeEmbedder
 from analyzers.segment import Segmenter
 from config.settings import ServiceSettings, Settings
 from service.app import create_app
-from store.errors import IndexNotFound, StoreError, StoreUnavailable
+from store.errors import IndexNotFound, LockHeld, StoreError, StoreUnavailable
+from store.lock import WriterLock
 from store.records import Hit, SearchResult
 from store.search_store import SearchStore
+from tests.fakes import FakeEmbedder
 
 SEGMENTER = Segmenter(Settings().analyzer)  # one jieba load for the module
 PASSAGE = {
@@ -47,9 +48,13 @@ def make_store() -> Mock:
     store.index_meta.return_value = {"model_name": "fake", "dims": 8}
     store.get_document.return_value = None
     hit = Hit("d1#0", "d1", 3.5, PASSAGE)
-    result = SearchResult(1, [hit], {"doc_count": {"value": 1}}, 2)
+    result = SearchResult([hit], {"doc_count": {"value": 1}})
     store.msearch.side_effect = lambda bodies: [result] * len(bodies)
-    store.search.return_value = SearchResult(0, [], {}, 1)
+    store.suggest.return_value = []
+    store.writer_lock.return_value = MagicMock(spec=WriterLock)
+    store.document_passages.return_value = []
+    store.documents_numbered.return_value = []
+    store.documents_citing.return_value = []
     return store
 
 
@@ -192,7 +197,7 @@ def test_429_with_retry_after() -> None:
 @pytest.mark.parametrize("path", API_PATHS)
 def test_503_with_retry_after_when_elasticsearch_is_down(client: FlaskClient, store: Mock, path: str) -> None:
     down = StoreUnavailable("connection refused")
-    for method in ("live_index", "msearch", "search", "get_document", "ping", "count"):
+    for method in ("live_index", "msearch", "suggest", "get_document", "ping", "count"):
         getattr(store, method).side_effect = down
     response = client.get(path)
     body = assert_error(response, 503, "unavailable")
@@ -258,11 +263,21 @@ def test_admin_delete_needs_the_right_token(store: Mock) -> None:
     store.delete_documents.return_value = 3
     response = client.delete("/api/documents/d1", headers={"Authorization": "Bearer s3cret"})
     assert response.status_code == 200 and response.get_json() == {"ok": True, "deleted": 3}
+    store.writer_lock.assert_called_once()  # the same writer lock as the indexer's
     store.delete_documents.assert_called_once_with("gov-docs-v1", ["d1"])
     store.delete_documents.return_value = 0
     assert_error(
         client.delete("/api/documents/d9", headers={"Authorization": "Bearer s3cret"}), 404, "not_found"
     )
+
+
+def test_admin_delete_while_a_build_runs_is_a_409(store: Mock) -> None:
+    client = make_app(store, admin_token="s3cret").test_client()
+    store.writer_lock.return_value.__enter__.side_effect = LockHeld("another writer holds the index lock")
+    response = client.delete("/api/documents/d1", headers={"Authorization": "Bearer s3cret"})
+    assert_error(response, 409, "index_busy")
+    assert response.headers["Retry-After"]
+    store.delete_documents.assert_not_called()
 
 
 def test_openapi_lists_every_api_route(client: FlaskClient) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers.embed import FakeEmbedder
 from bench.embedding import load_passages, measure_throughput, overlap, top_k_ids, top_k_overlap
+from tests.fakes import FakeEmbedder
 
 
 class _OtherFake(FakeEmbedder):

@@ -8,15 +8,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = {"config", "analyzers", "store", "indexer", "service", "bench"}
+OURS = {"config", "analyzers", "store", "indexer", "search", "service", "bench"}
+# service -> search -> store / analyzers: the pages and the API only parse, call the searcher and render.
 ALLOWED = {
     "config": set(),
     "analyzers": {"config"},
     "store": {"config"},
     "indexer": {"config", "analyzers", "store"},
-    "service": {"config", "analyzers", "store"},
+    "search": {"config", "analyzers", "store"},
+    "service": {"config", "search", "store"},
     "bench": OURS - {"bench"},
 }
+# What service/ may use of store/: the store to wire up and the errors to answer (never query bodies).
+SERVICE_FROM_STORE = {"store.errors", "store.search_store"}
+# Keys of Elasticsearch request bodies: only store/queries.py writes them.
+QUERY_KEYS = ("bool", "collapse", "knn", "aggs", "_source", "match_bool_prefix", "docvalue_fields", "dis_max")
 # Each third-party library has one home.
 HOMES = {
     "elasticsearch": "store",
@@ -29,15 +35,21 @@ HOMES = {
 }
 
 
-def _imports(path: Path) -> set[str]:
+def _modules(path: Path) -> set[str]:
+    """Dotted names of the modules a file imports (absolute imports; `from x import y` counts x)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
+            names |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
+            names |= {f"{node.module}.{a.name}" for a in node.names}
     return names
+
+
+def _imports(path: Path) -> set[str]:
+    return {name.split(".")[0] for name in _modules(path)}
 
 
 @pytest.mark.parametrize("package", sorted(OURS))
@@ -49,3 +61,20 @@ def test_package_imports_respect_the_layering(package: str) -> None:
         for lib, home in HOMES.items():
             if package != "bench":
                 assert lib not in imported or package == home, f"{path.relative_to(ROOT)} imports {lib}"
+
+
+def test_service_uses_only_the_store_it_wires_and_its_errors() -> None:
+    for path in (ROOT / "service").rglob("*.py"):
+        from_store = {m for m in _modules(path) if m.startswith("store.")}
+        allowed = {m for m in from_store if any(m == a or m.startswith(a + ".") for a in SERVICE_FROM_STORE)}
+        assert from_store <= allowed, f"{path.relative_to(ROOT)} imports {from_store - allowed}"
+
+
+def test_service_builds_no_query_body() -> None:
+    for path in (ROOT / "service").rglob("*.py"):
+        keys = {
+            node.value
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and node.value in QUERY_KEYS
+        }
+        assert not keys, f"{path.relative_to(ROOT)} writes Elasticsearch query keys {keys}"

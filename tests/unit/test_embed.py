@@ -14,14 +14,14 @@ import pytest
 from analyzers import embed
 from analyzers.embed import (
     Embedder,
-    FakeEmbedder,
     ModelNotFoundError,
     default_model_path,
-    l2_normalise,
     load_embedder,
     resolve_model,
 )
+from analyzers.vectors import l2_normalise
 from config.settings import ModelSettings
+from tests.fakes import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,10 +1,10 @@
-"""service/fusion.py: weights by query shape, score normalisation, the exact 文号 first, passage order."""
+"""search/fusion.py (and search/understand.is_question): weights by query shape, score normalisation, the exact 文号 first, passage order."""
 
 from __future__ import annotations
 
 import pytest
 
-from service.fusion import (
+from search.fusion import (
     COVERAGE_WEIGHT,
     KEYWORD_WEIGHTS,
     QUESTION_WEIGHTS,
@@ -14,10 +14,10 @@ from service.fusion import (
     by_date,
     coverage,
     fuse,
-    is_question,
     matching,
     weights_for,
 )
+from search.understand import is_question
 
 
 def cand(
@@ -29,7 +29,7 @@ def cand(
 @pytest.mark.parametrize("q", ["古树名木", "烈士褒扬 抚恤", "水文管理办法"])
 def test_short_keyword_queries_weigh_keywords(q: str) -> None:
     assert not is_question(q)
-    assert weights_for(q, "hybrid") == KEYWORD_WEIGHTS
+    assert weights_for(is_question(q), "hybrid") == KEYWORD_WEIGHTS
     assert (
         KEYWORD_WEIGHTS[0] > QUESTION_WEIGHTS[0]
     )  # keywords count more than for a question (the eval sets how much)
@@ -40,7 +40,7 @@ def test_short_keyword_queries_weigh_keywords(q: str) -> None:
 )
 def test_questions_weigh_meaning(q: str) -> None:
     assert is_question(q)
-    assert weights_for(q, "hybrid") == QUESTION_WEIGHTS
+    assert weights_for(is_question(q), "hybrid") == QUESTION_WEIGHTS
     assert QUESTION_WEIGHTS[1] > KEYWORD_WEIGHTS[1]
 
 
@@ -50,8 +50,8 @@ def test_long_inputs_read_as_sentences() -> None:
 
 
 def test_modes_fix_the_weights() -> None:
-    assert weights_for("古树怎么保护", "keyword") == (1.0, 0.0)
-    assert weights_for("古树", "semantic") == (0.0, 1.0)
+    assert weights_for(True, "keyword") == (1.0, 0.0)
+    assert weights_for(False, "semantic") == (0.0, 1.0)
     assert sum(KEYWORD_WEIGHTS) == pytest.approx(1.0) and sum(QUESTION_WEIGHTS) == pytest.approx(1.0)
 
 

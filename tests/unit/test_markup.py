@@ -1,10 +1,10 @@
-"""service/markup.py: the highlight sanitiser, query-term marking and the document layout."""
+"""service/markup.py: the highlight sanitiser and query-term marking."""
 
 from __future__ import annotations
 
 import pytest
 
-from service.markup import layout_blocks, mark_terms, query_terms, sanitise_highlight
+from service.markup import mark_words, sanitise_highlight, words_to_mark
 
 
 @pytest.mark.parametrize(
@@ -30,36 +30,17 @@ def test_sanitised_output_has_no_live_markup_but_em() -> None:
 
 
 def test_mark_terms_escapes_before_marking() -> None:
-    out = str(mark_terms("<b>古树名木</b>保护 & 古树", ["古树"]))
+    out = str(mark_words("<b>古树名木</b>保护 & 古树", ["古树"]))
     assert out == "&lt;b&gt;<mark>古树</mark>名木&lt;/b&gt;保护 &amp; <mark>古树</mark>"
 
 
 def test_mark_terms_prefers_longest_term() -> None:
-    assert str(mark_terms("古树名木", query_terms("古树 古树名木"))) == "<mark>古树名木</mark>"
+    assert str(mark_words("古树名木", words_to_mark("古树 古树名木"))) == "<mark>古树名木</mark>"
 
 
 def test_query_terms_drop_single_characters_and_punctuation() -> None:
-    assert query_terms("古树，保护 的", ["名木", "的"]) == ["保护", "古树", "名木"]
+    assert words_to_mark("古树，保护 的", ["名木", "的"]) == ["保护", "古树", "名木"]
 
 
 def test_query_terms_keep_a_single_character_query() -> None:
-    assert query_terms("树") == ["树"]
-
-
-def test_layout_blocks_structure() -> None:
-    text = "第一章 总则\n第一条 为了规范管理，制定本办法。\n一、总体要求\n（一）坚持依法行政，这一段比较长。\n正文段落。"
-    kinds = [(b.kind, b.lead) for b in layout_blocks(text)]
-    assert kinds == [("chapter", ""), ("article", "第一条"), ("heading", ""), ("item", ""), ("para", "")]
-
-
-def test_layout_blocks_cut_one_line_documents_at_articles_only() -> None:
-    text = "办法 第一章 总 则第一条 为贯彻落实。第二条 依照第五条规定执行。"
-    blocks = layout_blocks(text)
-    assert [b.text for b in blocks] == ["办法", "第一章 总 则", "为贯彻落实。", "依照第五条规定执行。"]
-    assert [text[b.start : b.start + 2] for b in blocks] == ["办法", "第一", "第一", "第二"]
-
-
-def test_layout_blocks_anchor_every_passage() -> None:
-    text = "第一段。\n第二段。"
-    blocks = layout_blocks(text, [(0, 0), (1, 2), (2, 5)])
-    assert [b.anchors for b in blocks] == [("p-0", "p-1"), ("p-2",)]
+    assert words_to_mark("树") == ["树"]

@@ -9,7 +9,7 @@ import pytest
 from config.settings import ServiceSettings
 from service.errors import InvalidParameter, PayloadTooLarge
 from service.params import parse_doc_id, parse_filters, parse_search, parse_similar, parse_suggest
-from store.queries import Filters
+from store.records import Filters
 
 LIMITS = ServiceSettings()
 

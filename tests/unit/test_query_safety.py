@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from unittest.mock import Mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzers.embed import FakeEmbedder
 from config.settings import Settings
-from service import similar
+from search import similar
+from search.searcher import Searcher
 from service.params import parse_search
-from service.search import Searcher
 from store import queries
+from store.search_store import SearchStore
+from tests.fakes import FakeEmbedder
 
 FORBIDDEN = {"query_string", "simple_query_string", "script", "script_score", "regexp", "wildcard", "fuzzy"}
 HOSTILE = st.text(
@@ -39,17 +41,19 @@ def _keys(node: Any) -> Iterator[str]:
 def test_keyword_and_knn_bodies_use_only_safe_clauses(q: str) -> None:
     searcher = Searcher(
         Settings(),
-        store=None,
+        store=Mock(spec=SearchStore),
         embedder=lambda: FakeEmbedder(dims=8),  # type: ignore[arg-type]
         segmenter=_SEGMENTER,
         synonyms=_SYNONYMS,
     )
     p = parse_search({"q": q}, Settings().service)
-    u = searcher.understand(p.q)
+    u = searcher.analyse(p.q)
     bodies = [
         *searcher._keyword_bodies(p, u, 40),
         {"knn": queries.knn_clause([0.0] * 8, p.filters, 10, 20)},
         *similar.bodies(similar.cut_draft(q * 3), [[0.0] * 8], similar.top_terms(q, _SEGMENTER), p.filters),
+        queries.suggest_body(_SEGMENTER.seg_field(q), q, None, 8),
+        queries.browse_body(p.filters, 0, 10),
     ]
     for body in bodies:
         assert not FORBIDDEN & set(_keys(body)), body

@@ -1,110 +1,63 @@
-"""service/responses.py: hits, passages and highlights in the API's JSON shape; facets from aggs or candidates."""
+"""service/responses.py: typed results in the API's JSON shapes, keys in the contract's order."""
 
 from __future__ import annotations
 
-import html
-import re
-
-import pytest
-
-from analyzers.segment import Segmenter
-from config.settings import Settings
-from service.fusion import Candidate, PassageScore
-from service.responses import (
-    document_url,
-    facets_from_candidates,
-    facets_json,
-    highlight_html,
-    hit_json,
-    passage_json,
+from search.results import (
+    Citation,
+    DocumentPassage,
+    DocumentView,
+    FacetBucket,
+    Hit,
+    Match,
+    Passage,
+    Precedent,
+    PrecedentResult,
+    SearchResult,
 )
+from service.responses import document_json, precedents_json, search_json
 
-SEGMENTER = Segmenter(Settings().analyzer)
-SOURCE = {
-    "doc_id": "d1",
-    "title": "关于加强古树名木保护工作的通知",
-    "doc_number": "聊政办字〔2023〕21号",
-    "issuer": "聊城市人民政府办公室",
-    "date": "2023-05-06",
-    "kind": "通知",
-}
+PASSAGE = Passage("d1#0", "古树名木。", "<em>古树</em>名木。", "一、总则")
+HIT = Hit(
+    "d1", "标题", "聊政发〔2023〕7号", "聊城市人民政府", "2023-05-06", "通知", 0.5, "/documents/d1", [PASSAGE]
+)
+HIT_KEYS = ["doc_id", "title", "doc_number", "issuer", "date", "kind", "score", "url", "passages"]
 
 
-def passage(
-    pid: str, text: str, score: float, highlight: str | None = None, heading: str = ""
-) -> PassageScore:
-    return PassageScore(
-        pid, {"passage_id": pid, "text": text, "heading": heading}, highlight=highlight, score=score
-    )
+def test_search_json() -> None:
+    result = SearchResult({"q": "古树"}, 1, 3, [HIT], {"kind": [FacetBucket("通知", 1)]}, {"total_ms": 3.0})
+    body = search_json(result)
+    assert list(body) == ["ok", "total", "took_ms", "hits", "facets", "query", "timing"]
+    assert list(body["hits"][0]) == HIT_KEYS
+    assert body["hits"][0]["passages"] == [
+        {
+            "passage_id": "d1#0",
+            "text": "古树名木。",
+            "highlight": "<em>古树</em>名木。",
+            "heading": "一、总则",
+        }
+    ]
+    assert body["facets"] == {"kind": [{"value": "通知", "count": 1}]}
 
 
-def strip_tags(markup: str) -> str:
-    return re.sub(r"</?em>", "", markup)
+def test_precedents_json() -> None:
+    match = Match("草稿。", 0, 3, "d1#0", "古树名木。", "", 0.83)
+    hit = Precedent(**vars(HIT), matches=[match])
+    body = precedents_json(PrecedentResult(1, ["古树"], None, [hit], 5, {"total_ms": 5.0}))
+    assert list(body) == ["ok", "query", "total", "took_ms", "hits", "timing"]
+    assert body["query"] == {"segments": 1, "terms": ["古树"], "doc_id": None}
+    assert list(body["hits"][0]) == [*HIT_KEYS, "matches"]
+    assert body["hits"][0]["matches"][0]["similarity"] == 0.83
 
 
-def test_highlight_marks_words_without_inserting_spaces() -> None:
-    text = "加强古树名木保护工作。"
-    out = highlight_html(text, "加强 \x01古树\x02 名木 \x01保护\x02 工作 。", SEGMENTER)
-    assert out == "加强<em>古树</em>名木<em>保护</em>工作。"
-    assert strip_tags(out) == html.escape(text)
-
-
-def test_highlight_escapes_markup_in_the_text() -> None:
-    text = "依据<条例>第3条&附件"
-    out = highlight_html(text, "依据 < \x01条例\x02 > 第 3 条 & 附件", SEGMENTER)
-    assert "<条例>" not in out and "<em>条例</em>" in out
-    assert strip_tags(out) == html.escape(text)
-
-
-def test_highlight_of_an_unmatched_passage_is_the_escaped_text() -> None:
-    assert highlight_html("a<b>古树", None, SEGMENTER) == "a&lt;b&gt;古树"
-
-
-def test_passage_json_shape() -> None:
-    p = passage("d1#2", "古树名木。", 1.0, "\x01古树\x02 名木 。", heading="一、总则")
-    assert passage_json(p, SEGMENTER) == {
-        "passage_id": "d1#2",
-        "text": "古树名木。",
-        "highlight": "<em>古树</em>名木。",
-        "heading": "一、总则",
-    }
-
-
-def test_hit_json_keeps_the_best_three_passages_best_first() -> None:
-    c = Candidate("d1", SOURCE, score=0.91234567)
-    for i, score in enumerate([0.2, 0.9, 0.5, 0.7]):
-        c.passages[f"d1#{i}"] = passage(f"d1#{i}", f"第{i}段", score)
-    hit = hit_json(c, SEGMENTER)
-    assert {k: hit[k] for k in ("doc_id", "title", "doc_number", "issuer", "date", "kind", "url")} == {
-        **{k: v for k, v in SOURCE.items()},
-        "url": "/documents/d1",
-    }
-    assert hit["score"] == pytest.approx(0.912346)
-    assert [p["passage_id"] for p in hit["passages"]] == ["d1#1", "d1#3", "d1#2"]
-
-
-def test_document_url() -> None:
-    assert document_url("abc_1") == "/documents/abc_1"
-
-
-def test_facets_from_aggregations_count_documents() -> None:
-    aggs = {
-        "issuer": {"buckets": [{"key": "聊城市人民政府", "doc_count": 40, "docs": {"value": 3}}]},
-        "kind": {"buckets": [{"key": "通知", "doc_count": 7}]},
-    }
-    assert facets_json(aggs) == {
-        "issuer": [{"value": "聊城市人民政府", "count": 3}],  # documents, not passages
-        "kind": [{"value": "通知", "count": 7}],
-        "year": [],
-    }
-
-
-def test_facets_from_candidates() -> None:
-    a = Candidate("a", {"issuer": "甲", "kind": "通知", "date": "2023-01-02"})
-    b = Candidate("b", {"issuer": "乙", "kind": "通知", "date": "2022-05-06"})
-    c = Candidate("c", {"issuer": "乙", "kind": None, "date": None})
-    assert facets_from_candidates([a, b, c]) == {
-        "issuer": [{"value": "乙", "count": 2}, {"value": "甲", "count": 1}],
-        "kind": [{"value": "通知", "count": 2}],
-        "year": [{"value": 2022, "count": 1}, {"value": 2023, "count": 1}],
-    }
+def test_document_json() -> None:
+    view = DocumentView(
+        "d1", "标题", "聊政发〔2023〕7号", "聊城市人民政府", "2023-05-06", "通知", "a.txt", 1, 9, False,
+        "正文", "/documents/d1", [DocumentPassage("d1#0", 0, "正文", "", 0, 2)],
+        [Citation("国发〔2020〕1号", None, None)], [Citation("聊政字〔2023〕1号", "d9", "引用它的文件")],
+    )  # fmt: skip
+    body = document_json(view)
+    assert body["passages"] == [
+        {"passage_id": "d1#0", "ordinal": 0, "text": "正文", "heading": "", "start": 0, "end": 2}
+    ]
+    assert body["cites"] == [{"doc_number": "国发〔2020〕1号", "doc_id": None, "title": None}]
+    assert list(body["cited_by"][0]) == ["doc_id", "title", "doc_number"]

@@ -1,10 +1,10 @@
-"""service/similar.py: cutting a draft into segments with offsets, ranking documents by draft coverage."""
+"""search/similar.py: cutting a draft into segments with offsets, ranking documents by draft coverage."""
 
 from __future__ import annotations
 
 import pytest
 
-from service.similar import (
+from search.similar import (
     KEYWORD_WEIGHT,
     MATCHES_PER_DOCUMENT,
     MAX_SEGMENTS,
@@ -114,11 +114,11 @@ def test_keyword_side_can_change_the_order() -> None:
 def test_matches_pair_segments_with_the_documents_best_passage() -> None:
     a = next(c for c in rank(SEGMENTS, KNN, []) if c.doc_id == "A")
     pairs = matches(a, SEGMENTS, KNN)
-    assert [(m["draft_segment"], m["passage_id"]) for m in pairs] == [("甲", "A#1"), ("乙", "A#2")]
+    assert [(m.draft_segment, m.passage_id) for m in pairs] == [("甲", "A#1"), ("乙", "A#2")]
     first = pairs[0]
-    assert (first["draft_start"], first["draft_end"], first["passage_text"]) == (0, 1, "A 第1段")
-    assert first["similarity"] == pytest.approx(0.9)
-    assert [m["similarity"] for m in pairs] == sorted((m["similarity"] for m in pairs), reverse=True)
+    assert (first.draft_start, first.draft_end, first.passage_text) == (0, 1, "A 第1段")
+    assert first.similarity == pytest.approx(0.9)
+    assert [m.similarity for m in pairs] == sorted((m.similarity for m in pairs), reverse=True)
 
 
 def test_matches_are_capped() -> None:
@@ -127,4 +127,4 @@ def test_matches_are_capped() -> None:
     (a,) = rank(segments, knn, [])
     pairs = matches(a, segments, knn)
     assert len(pairs) == MATCHES_PER_DOCUMENT
-    assert pairs[0]["passage_id"] == f"A#{len(segments) - 1}"
+    assert pairs[0].passage_id == f"A#{len(segments) - 1}"

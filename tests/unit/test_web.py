@@ -1,86 +1,86 @@
-"""service/web.py: the HTML pages rendered against a stub searcher (no ES, no model)."""
+"""service/web.py: the HTML pages rendered against a spec'd mock Searcher (no ES, no model)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from unittest.mock import Mock
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from service.web import bp
+from config.settings import ServiceSettings, Settings
+from search.results import (
+    Citation,
+    DocumentPassage,
+    DocumentView,
+    FacetBucket,
+    Hit,
+    Match,
+    Passage,
+    Precedent,
+    PrecedentResult,
+    SearchParams,
+    SearchResult,
+)
+from search.searcher import Searcher
+from search.understand import EMPTY
+from service.app import create_app
 from store.errors import StoreUnavailable
+from store.records import Filters
+from store.search_store import SearchStore
 
-HIT = {
-    "doc_id": "d1",
-    "title": "关于公布高新区三级古树名录的通知",
-    "doc_number": "聊高新区管发〔2023〕45号",
-    "issuer": "聊城高新技术产业开发区管理委员会",
-    "date": "2023-10-10",
-    "kind": "通知",
-    "score": 1.0,
-    "url": "/api/documents/d1",
-    "passages": [
-        {
-            "passage_id": "d1#2",
-            "text": "全区已认定三级保护古树39株",
-            "highlight": "全区已认定三级保护<em>古树</em>39株<script>alert(1)</script>",
-            "heading": "",
-        }
-    ],
-}
-DOCUMENT = {
-    **{k: v for k, v in HIT.items() if k != "passages"},
-    "text": "第一章 总则\n第一条 保护<古树>名木。\n一、总体要求",
-    "passages": [{"ordinal": 0, "heading": "第一章 总则", "start": 0, "end": 20, "text": "…"}],
-    "cites": [{"doc_number": "聊政发〔2023〕7号", "doc_id": None, "title": None}],
-    "cited_by": [{"doc_id": "d9", "title": "引用它的文件", "doc_number": "聊政字〔2023〕1号"}],
-}
+PASSAGE = Passage(
+    "d1#2",
+    "全区已认定三级保护古树39株",
+    "全区已认定三级保护<em>古树</em>39株<script>alert(1)</script>",
+    "",
+)
+HIT = Hit(
+    "d1",
+    "关于公布高新区三级古树名录的通知",
+    "聊高新区管发〔2023〕45号",
+    "聊城高新技术产业开发区管理委员会",
+    "2023-10-10",
+    "通知",
+    1.0,
+    "/documents/d1",
+    [PASSAGE],
+)
+DOCUMENT = DocumentView(
+    **{k: getattr(HIT, k) for k in ("doc_id", "title", "doc_number", "issuer", "date", "kind", "url")},
+    source="a.txt",
+    line_start=1,
+    line_end=3,
+    title_derived=False,
+    text="第一章 总则\n第一条 保护<古树>名木。\n一、总体要求",
+    passages=[DocumentPassage("d1#0", 0, "…", "第一章 总则", 0, 20)],
+    cites=[Citation("聊政发〔2023〕7号", None, None)],
+    cited_by=[Citation("聊政字〔2023〕1号", "d9", "引用它的文件")],
+)
+MATCH = Match("加强古树名木保护。", 0, 9, "d1#2", "全区已认定三级保护古树39株", "", 0.834)
 
 
-class StubSearcher:
-    """The three calls the pages make, recording their arguments."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.total = 1
-        self.fail: Exception | None = None
-
-    def search(self, **params: Any) -> dict[str, Any]:
-        self.calls.append(("search", params))
-        if self.fail:
-            raise self.fail
-        hits = [HIT] if self.total else []
-        facets = {"issuer": [{"value": HIT["issuer"], "count": 1}], "kind": [{"value": "通知", "count": 1}]}
-        return {"query": params, "total": self.total, "took_ms": 3, "hits": hits, "facets": facets}
-
-    def similar(self, **params: Any) -> dict[str, Any]:
-        self.calls.append(("similar", params))
-        match = {
-            "draft_segment": "加强古树名木保护。",
-            "draft_start": 0,
-            "draft_end": 9,
-            "passage_id": "d1#2",
-            "passage_text": "全区已认定三级保护古树39株",
-            "heading": "",
-            "similarity": 0.834,
-        }
-        return {"hits": [{**HIT, "doc_id": "d2", "matches": [match]}]}
-
-    def document(self, doc_id: str) -> dict[str, Any] | None:
-        return DOCUMENT if doc_id == "d1" else None
+def search_result(total: int) -> SearchResult:
+    facets = {"issuer": [FacetBucket(HIT.issuer, 1)], "kind": [FacetBucket("通知", 1)]}
+    return SearchResult({}, total, 3, [HIT] if total else [], facets, {})
 
 
 @pytest.fixture
-def searcher() -> StubSearcher:
-    return StubSearcher()
+def searcher() -> Mock:
+    """A spec'd Searcher: the pages call search, similar, document and analyse."""
+    searcher = Mock(spec=Searcher)
+    searcher.search.return_value = search_result(1)
+    precedent = Precedent(**{**vars(HIT), "doc_id": "d2"}, matches=[MATCH])
+    searcher.similar.return_value = PrecedentResult(1, [], None, [precedent], 3, {})
+    searcher.document.side_effect = lambda doc_id: DOCUMENT if doc_id == "d1" else None
+    searcher.analyse.return_value = EMPTY
+    return searcher
 
 
 @pytest.fixture
-def client(searcher: StubSearcher) -> Iterator[FlaskClient]:
-    app = Flask(__name__)
-    app.register_blueprint(bp)
+def client(searcher: Mock) -> Iterator[FlaskClient]:
+    settings = Settings(service=ServiceSettings(rate_limit_per_minute=0))
+    app = create_app(settings, store=Mock(spec=SearchStore))
     app.extensions["searcher"] = searcher
     with app.test_client() as c:
         yield c
@@ -104,31 +104,39 @@ def test_results_show_sanitised_highlight_and_link_with_query(client: FlaskClien
     assert "聊高新区管发〔2023〕45号" in html and "2023年10月10日" in html
 
 
-def test_facet_link_and_removal(client: FlaskClient, searcher: StubSearcher) -> None:
+def test_facet_link_and_removal(client: FlaskClient, searcher: Mock) -> None:
     html = client.get("/search?q=古树&kind=通知&mode=keyword").get_data(as_text=True)
-    assert searcher.calls[-1] == (
-        "search",
-        {"q": "古树", "mode": "keyword", "sort": "relevance", "page": 1, "kind": "通知", "size": 10},
-    )
+    searcher.search.assert_called_with(SearchParams("古树", mode="keyword", filters=Filters(kind="通知")))
     assert 'aria-label="取消筛选 文种：通知"' in html
     assert 'href="/search?q=%E5%8F%A4%E6%A0%91&amp;mode=keyword"' in html  # the removal link
 
 
-def test_year_filter_becomes_a_date_range(client: FlaskClient, searcher: StubSearcher) -> None:
-    client.get("/search?q=古树&year=2023")
-    assert searcher.calls[-1][1]["date_from"] == "2023-01-01"
-    assert searcher.calls[-1][1]["date_to"] == "2023-12-31"
+def test_year_filter_becomes_a_date_range(client: FlaskClient, searcher: Mock) -> None:
+    client.get("/search?q=古树&year=2023&size=50")
+    (params,), _ = searcher.search.call_args
+    assert (params.filters.date_from, params.filters.date_to) == ("2023-01-01", "2023-12-31")
+    assert params.size == 10  # the page's own size
 
 
-def test_pager_links(client: FlaskClient, searcher: StubSearcher) -> None:
-    searcher.total = 95
+def test_bad_year_or_page_gives_a_chinese_400(client: FlaskClient, searcher: Mock) -> None:
+    for url, message in [
+        ("/search?q=x&year=23", "年份必须是四位数字"),
+        ("/search?q=x&page=0", "页码必须是正整数"),
+    ]:
+        resp = client.get(url)
+        assert resp.status_code == 400 and message in resp.get_data(as_text=True)
+    searcher.search.assert_not_called()
+
+
+def test_pager_links(client: FlaskClient, searcher: Mock) -> None:
+    searcher.search.return_value = search_result(95)
     html = client.get("/search?q=古树&page=3").get_data(as_text=True)
     assert '<span aria-current="page">3</span>' in html
     assert 'rel="next"' in html and "page=4" in html and "page=10" in html
 
 
-def test_empty_state_helps(client: FlaskClient, searcher: StubSearcher) -> None:
-    searcher.total = 0
+def test_empty_state_helps(client: FlaskClient, searcher: Mock) -> None:
+    searcher.search.return_value = search_result(0)
     html = client.get("/search?q=不存在的词&kind=通知").get_data(as_text=True)
     assert "没有找到" in html and "清除全部筛选" in html and "mode=semantic" in html and "文号" in html
 
@@ -139,8 +147,8 @@ def test_bad_params_give_an_html_400(client: FlaskClient) -> None:
     assert "请求有误" in resp.get_data(as_text=True)
 
 
-def test_store_down_gives_an_html_503(client: FlaskClient, searcher: StubSearcher) -> None:
-    searcher.fail = StoreUnavailable("down")
+def test_store_down_gives_an_html_503(client: FlaskClient, searcher: Mock) -> None:
+    searcher.search.side_effect = StoreUnavailable("down")
     resp = client.get("/search?q=古树")
     assert resp.status_code == 503 and "暂时不可用" in resp.get_data(as_text=True)
     assert "Content-Security-Policy" in resp.headers
@@ -160,15 +168,15 @@ def test_unknown_document_is_an_html_404(client: FlaskClient) -> None:
     assert resp.status_code == 404 and "页面不存在" in resp.get_data(as_text=True)
 
 
-def test_similar_aligns_draft_with_precedent(client: FlaskClient, searcher: StubSearcher) -> None:
+def test_similar_aligns_draft_with_precedent(client: FlaskClient, searcher: Mock) -> None:
     resp = client.post("/similar", data={"draft": "加强古树名木保护。"})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
-    assert searcher.calls[-1] == ("similar", {"text": "加强古树名木保护。", "doc_id": None, "size": 10})
+    searcher.similar.assert_called_with(text="加强古树名木保护。", doc_id=None, size=10)
     assert "83%" in html and '<meter min="0" max="100"' in html and "加强古树名木保护。" in html
 
 
-def test_similar_refuses_a_long_draft(client: FlaskClient, searcher: StubSearcher) -> None:
+def test_similar_refuses_a_long_draft(client: FlaskClient, searcher: Mock) -> None:
     resp = client.post("/similar", data={"draft": "字" * 20_001})
     assert resp.status_code == 413 and "超过 20000 字" in resp.get_data(as_text=True)
-    assert not any(name == "similar" for name, _ in searcher.calls)
+    searcher.similar.assert_not_called()

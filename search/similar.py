@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from analyzers.embed import Embedder
 from analyzers.segment import Segmenter
-from service.fusion import Candidate, PassageScore
+from analyzers.structure import SENTENCE_ENDS
+from search.fusion import Candidate, PassageScore
+from search.model import Model
+from search.results import Match, Precedent, PrecedentResult, Timing
+from search.shaping import hit_of
 from store import queries
-from store.queries import Filters
-from store.records import Hit
+from store.records import Filters, Hit
+from store.search_store import SearchStore
 
 SEGMENT_MIN_CHARS = 60
 SEGMENT_MAX_CHARS = 300
@@ -26,7 +29,7 @@ MAX_SEGMENTS = 48  # a 20,000-character draft is sampled evenly down to this man
 KNN_PER_SEGMENT = 20
 KEYWORD_WEIGHT = 0.2
 MATCHES_PER_DOCUMENT = 12
-_SENTENCE_END = re.compile(r"(?<=[。！？；;!?\n])")
+_SENTENCE_END = re.compile(rf"(?<=[{SENTENCE_ENDS}\n])")  # a draft is cut after sentences and lines
 
 
 @dataclass(frozen=True)
@@ -71,32 +74,12 @@ def top_terms(text: str, segmenter: Segmenter, n: int = 30) -> list[str]:
     return [t for t, _ in counts.most_common(n)]
 
 
-def bodies(segments: list[Segment], vectors: Any, terms: list[str], filters: Filters) -> list[dict[str, Any]]:
-    knn = [
-        {
-            "query": queries.knn_query([float(x) for x in v], filters, KNN_PER_SEGMENT, KNN_PER_SEGMENT * 4),
-            "size": KNN_PER_SEGMENT,
-            "_source": queries.PASSAGE_FIELDS,
-        }
-        for v in vectors
-    ]
-    keyword = {
-        "query": {
-            "bool": {
-                "filter": queries.filter_clauses(filters)
-                + (
-                    [{"bool": {"must_not": {"terms": {"doc_id": list(filters.exclude_doc_ids)}}}}]
-                    if filters.exclude_doc_ids
-                    else []
-                ),
-                "must": [{"match": {"text_seg": {"query": " ".join(terms), "minimum_should_match": "20%"}}}],
-            }
-        },
-        "collapse": {"field": "doc_id"},
-        "size": 50,
-        "_source": ["doc_id"],
-    }
-    return knn + ([keyword] if terms else [])
+def bodies(
+    segments: list[Segment], vectors: list[list[float]], terms: list[str], filters: Filters
+) -> list[dict[str, Any]]:
+    """One kNN search per draft segment, then one for documents sharing the draft's frequent terms."""
+    knn = [queries.knn_passages_body(v, filters, KNN_PER_SEGMENT, queries.PASSAGE_FIELDS) for v in vectors]
+    return knn + ([queries.terms_documents_body(terms, filters)] if terms else [])
 
 
 def rank(segments: list[Segment], knn_results: list[list[Hit]], keyword_hits: list[Hit]) -> list[Candidate]:
@@ -117,16 +100,15 @@ def rank(segments: list[Segment], knn_results: list[list[Hit]], keyword_hits: li
         )
         c.score = (1 - KEYWORD_WEIGHT) * coverage + KEYWORD_WEIGHT * c.keyword
         for h in sorted(per_segment.values(), key=lambda h: -h.score):
-            pid = h.source.get("passage_id", h.id)
-            if pid not in c.passages:
-                c.passages[str(pid)] = PassageScore(str(pid), h.source, semantic=h.score, score=h.score)
+            if h.passage_id not in c.passages:
+                c.passages[h.passage_id] = PassageScore(
+                    h.passage_id, h.source, semantic=h.score, score=h.score
+                )
         candidates.append(c)
     return sorted(candidates, key=lambda c: (-c.score, c.doc_id))
 
 
-def matches(
-    candidate: Candidate, segments: list[Segment], knn_results: list[list[Hit]]
-) -> list[dict[str, Any]]:
+def matches(candidate: Candidate, segments: list[Segment], knn_results: list[list[Hit]]) -> list[Match]:
     """Pairs of a draft segment and the passage of this document it resembles most, best first."""
     pairs = []
     for i, hits in enumerate(knn_results):
@@ -135,17 +117,17 @@ def matches(
             h = max(own, key=lambda h: h.score)
             s = segments[i]
             pairs.append(
-                {
-                    "draft_segment": s.text,
-                    "draft_start": s.start,
-                    "draft_end": s.end,
-                    "passage_id": h.source.get("passage_id", h.id),
-                    "passage_text": h.source.get("text", ""),
-                    "heading": h.source.get("heading") or "",
-                    "similarity": round(_cosine(h.score), 4),
-                }
+                Match(
+                    draft_segment=s.text,
+                    draft_start=s.start,
+                    draft_end=s.end,
+                    passage_id=h.passage_id,
+                    passage_text=h.source.get("text", ""),
+                    heading=h.source.get("heading") or "",
+                    similarity=round(_cosine(h.score), 4),
+                )
             )
-    pairs.sort(key=lambda m: -float(m["similarity"]))
+    pairs.sort(key=lambda m: -m.similarity)
     return pairs[:MATCHES_PER_DOCUMENT]
 
 
@@ -154,5 +136,36 @@ def _cosine(es_score: float) -> float:
     return 2 * es_score - 1
 
 
-def embed_segments(embedder: Embedder, segments: list[Segment]) -> Any:
-    return embedder.embed_passages([s.text for s in segments])
+def precedents(
+    store: SearchStore,
+    model: Model,
+    segmenter: Segmenter,
+    text: str | None,
+    doc_id: str | None,
+    size: int,
+    filters: Filters | None,
+) -> PrecedentResult:
+    """Documents most similar to a draft, or to a stored document (which is then excluded).
+
+    Raises LookupError when doc_id names no stored document."""
+    timing = Timing()
+    filters = filters or Filters()
+    if doc_id is not None:
+        doc = store.get_document(doc_id)
+        if doc is None:
+            raise LookupError(doc_id)
+        text = doc["text"]
+        filters = replace(filters, exclude_doc_ids=(doc_id,))
+    segments = cut_draft(text or "")
+    model.check()
+    vectors = model.embed_passages([s.text for s in segments], timing) if segments else []
+    terms = top_terms(text or "", segmenter)
+    results = model.search(timing, bodies(segments, vectors, terms, filters)) if segments else []
+    knn = [r.hits for r in results[: len(segments)]]
+    keyword = results[len(segments)].hits if len(results) > len(segments) else []
+    hits = []
+    for c in rank(segments, knn, keyword)[:size]:
+        hit = hit_of(c, segmenter)
+        hits.append(Precedent(**vars(hit), matches=matches(c, segments, knn)))
+    times = timing.as_dict()
+    return PrecedentResult(len(segments), terms, doc_id, hits, round(times["total_ms"]), times)

@@ -11,36 +11,22 @@ query looks like. An exact 文号 match always ranks first.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from store.records import Hit
 
 # Short keyword queries (the portal box): exact words matter most.
 KEYWORD_WEIGHTS = (0.5, 0.5)
 # Questions in everyday words: meaning matters more than the exact words.
 QUESTION_WEIGHTS = (0.35, 0.65)
-QUESTION_MARKERS = (
-    "吗",
-    "呢",
-    "？",
-    "?",
-    "如何",
-    "怎么",
-    "怎样",
-    "什么",
-    "哪些",
-    "哪个",
-    "哪里",
-    "多少",
-    "是否",
-    "能否",
-    "有没有",
-    "谁",
-)
-QUESTION_MIN_CHARS = 12  # long inputs read as sentences rather than keyword lists
 # sort=date lists matching documents newest first. kNN returns neighbours for any query, so a document
 # only the semantic side found must score at least this share of the best one to count as matching;
 # otherwise weak neighbours would head the list just for being recent.
 DATE_SORT_MIN_SHARE = 0.5
 MATCH_MIN_SHARE = 0.2
+# Passages kept per document from each side: a page shows up to three.
+PASSAGES_PER_DOC = 3
 # Which passage of a document answers best: m3e rates passages on the same topic alike, while the answer
 # usually repeats the question's own words, so a passage's share of the query's words counts most, and
 # the fused score breaks ties.
@@ -52,7 +38,7 @@ class Candidate:
     """One document gathered from either side, with its best passages and their scores."""
 
     doc_id: str
-    source: dict[str, object]
+    source: dict[str, Any]
     keyword: float = 0.0  # the document's best passage BM25 score, raw
     semantic: float = 0.0  # the document's best passage cosine score, raw
     passages: dict[str, PassageScore] = field(default_factory=dict)
@@ -62,7 +48,7 @@ class Candidate:
 @dataclass
 class PassageScore:
     passage_id: str
-    source: dict[str, object]
+    source: dict[str, Any]
     keyword: float = 0.0
     semantic: float = 0.0
     # text_seg with the query's words between marker characters: set for the passages shown, not for
@@ -72,16 +58,13 @@ class PassageScore:
     coverage: float = 0.0  # share of the query's words found in the passage
 
 
-def is_question(q: str) -> bool:
-    return len(q) >= QUESTION_MIN_CHARS or any(m in q for m in QUESTION_MARKERS)
-
-
-def weights_for(q: str, mode: str) -> tuple[float, float]:
+def weights_for(question: bool, mode: str) -> tuple[float, float]:
+    """(keyword, semantic) weights for a mode and a query's shape (search.understand.is_question)."""
     if mode == "keyword":
         return (1.0, 0.0)
     if mode == "semantic":
         return (0.0, 1.0)
-    return QUESTION_WEIGHTS if is_question(q) else KEYWORD_WEIGHTS
+    return QUESTION_WEIGHTS if question else KEYWORD_WEIGHTS
 
 
 def _normalisers(candidates: Iterable[Candidate]) -> tuple[float, float, float]:
@@ -145,3 +128,51 @@ def by_date(ranked: list[Candidate], min_share: float = DATE_SORT_MIN_SHARE) -> 
     dated = [c for c in kept if c.source.get("date")]
     undated = [c for c in kept if not c.source.get("date")]
     return sorted(dated, key=lambda c: str(c.source["date"]), reverse=True) + undated
+
+
+# --- gathering candidates from the hits of either side --------------------------------------------
+
+
+def _passage(hit: Hit, keyword: bool) -> PassageScore:
+    if keyword:
+        return PassageScore(hit.passage_id, hit.source, keyword=hit.score)
+    return PassageScore(hit.passage_id, hit.source, semantic=hit.score)
+
+
+def group(hits: list[Hit], keyword: bool) -> dict[str, Candidate]:
+    """Passages grouped by document in rank order; a document's score is its best passage's."""
+    candidates: dict[str, Candidate] = {}
+    for h in hits:
+        c = candidates.get(h.doc_id)
+        if c is None:
+            c = candidates[h.doc_id] = Candidate(h.doc_id, h.source)
+            if keyword:
+                c.keyword = h.score
+            else:
+                c.semantic = h.score
+        if len(c.passages) < PASSAGES_PER_DOC:
+            c.passages[h.passage_id] = _passage(h, keyword)
+    return candidates
+
+
+def add_passages(candidates: dict[str, Candidate], hits: list[Hit], keyword: bool = False) -> None:
+    """More passages for documents already gathered (a collapsed search keeps one each)."""
+    for h in hits:
+        c = candidates.get(h.doc_id)
+        pid = h.passage_id
+        if c is None or pid in c.passages or (keyword and len(c.passages) >= PASSAGES_PER_DOC):
+            continue
+        c.passages[pid] = _passage(h, keyword)
+
+
+def merge(semantic: dict[str, Candidate], keyword: dict[str, Candidate]) -> None:
+    """Fold the keyword side into the semantic candidates (same documents, same passages)."""
+    for doc_id, kc in keyword.items():
+        c = semantic.get(doc_id)
+        if c is None:
+            semantic[doc_id] = kc
+            continue
+        c.keyword = kc.keyword
+        for pid, p in kc.passages.items():
+            old = c.passages.get(pid)
+            c.passages[pid] = replace(p, semantic=old.semantic) if old else p

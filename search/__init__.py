@@ -1,0 +1,1 @@
+"""Retrieval: query understanding, the searcher, fusion, precedents and document assembly (no HTTP)."""

@@ -1,0 +1,170 @@
+"""What retrieval returns: typed results with the fields the API and the pages show (service/ renders them)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from store.records import Filters  # service/ builds a SearchParams's Filters from here
+
+
+def document_url(doc_id: str) -> str:
+    return f"/documents/{doc_id}"
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A search request, already validated (service/params.py builds it from request arguments)."""
+
+    q: str
+    mode: str = "hybrid"  # hybrid | keyword | semantic
+    size: int = 10
+    page: int = 1
+    sort: str = "relevance"  # relevance | date
+    filters: Filters = field(default_factory=Filters)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The parameters as echoed back: only the filters in force."""
+        names = ("issuer", "kind", "doc_number", "date_from", "date_to")
+        active = {k: getattr(self.filters, k) for k in names if getattr(self.filters, k)}
+        return {
+            "q": self.q,
+            "mode": self.mode,
+            "size": self.size,
+            "page": self.page,
+            "sort": self.sort,
+            "filters": active,
+        }
+
+
+@dataclass
+class Timing:
+    """Milliseconds spent embedding and in Elasticsearch, accumulated over one request."""
+
+    embed_ms: float = 0.0
+    es_ms: float = 0.0
+    started: float = field(default_factory=time.perf_counter)
+
+    def as_dict(self) -> dict[str, float]:
+        total = (time.perf_counter() - self.started) * 1000
+        return {
+            "embed_ms": round(self.embed_ms, 2),
+            "es_ms": round(self.es_ms, 2),
+            "total_ms": round(total, 2),
+        }
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage shown under a hit; highlight is safe HTML (escaped text, <em> around the query's words)."""
+
+    passage_id: str
+    text: str
+    highlight: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One document of a result list with its best passages."""
+
+    doc_id: str
+    title: str | None
+    doc_number: str | None
+    issuer: str | None
+    date: str | None
+    kind: str | None
+    score: float
+    url: str
+    passages: list[Passage]
+
+
+@dataclass(frozen=True)
+class FacetBucket:
+    value: Any  # issuer or kind (str), year (int)
+    count: int  # documents
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: dict[str, Any]  # the parameters and the analysed query, echoed
+    total: int
+    took_ms: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetBucket]]  # issuer, kind, year
+    timing: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A draft segment and the passage of a precedent it resembles most."""
+
+    draft_segment: str
+    draft_start: int
+    draft_end: int
+    passage_id: str
+    passage_text: str
+    heading: str
+    similarity: float  # cosine
+
+
+@dataclass(frozen=True)
+class Precedent(Hit):
+    matches: list[Match] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PrecedentResult:
+    segments: int  # how many pieces the draft was cut into
+    terms: list[str]  # the draft's frequent words
+    doc_id: str | None  # the stored document the draft was, if any
+    hits: list[Precedent]
+    took_ms: int
+    timing: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc_number: str | None
+    doc_id: str | None  # None: a 文号 the index does not hold
+    title: str | None
+
+
+@dataclass(frozen=True)
+class DocumentPassage:
+    passage_id: str
+    ordinal: int
+    text: str
+    heading: str
+    start: int  # offset in the document's text
+    end: int
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A whole stored document: metadata, text, passages and citation links both ways."""
+
+    doc_id: str
+    title: str | None
+    doc_number: str | None
+    issuer: str | None
+    date: str | None
+    kind: str | None
+    source: str | None
+    line_start: int | None
+    line_end: int | None
+    title_derived: bool | None
+    text: str
+    url: str
+    passages: list[DocumentPassage]
+    cites: list[Citation]
+    cited_by: list[Citation]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    title: str | None
+    doc_number: str | None
+    doc_id: str
+    url: str

