@@ -100,6 +100,8 @@ class ServiceSettings(_Section):
     port: int = Field(default=8000, ge=1, le=65535)
     max_size: int = Field(default=50, ge=1)
     max_page: int = Field(default=50, ge=1)
+    # Documents ranked per query; every page is a slice of them, so no page can go deeper (page × size).
+    result_window: int = Field(default=100, ge=10, le=1000)
     max_query_chars: int = Field(default=256, ge=1)
     max_draft_chars: int = Field(default=20_000, ge=1)
     max_body_bytes: int = Field(default=256_000, ge=1024)

@@ -93,7 +93,8 @@ def fuse(
         for p in c.passages.values():
             fused = _scaled(p.keyword, p.semantic, norms, weights)
             p.score = COVERAGE_WEIGHT * p.coverage + (1 - COVERAGE_WEIGHT) * fused if all(weights) else fused
-    ranked = sorted(candidates, key=lambda c: (-c.score, c.doc_id))
+    # Ties break the same way on every request: newer first, then by id.
+    ranked = sorted(candidates, key=lambda c: (-c.score, _newest_first(c), c.doc_id))
     if exact_doc_number:
         exact = [c for c in ranked if c.source.get("doc_number") == exact_doc_number]
         ranked = exact + [c for c in ranked if c not in exact]
@@ -127,7 +128,13 @@ def by_date(ranked: list[Candidate], min_share: float = DATE_SORT_MIN_SHARE) -> 
     kept = [c for c in ranked if c.keyword > 0 or c.score >= min_share * top]
     dated = [c for c in kept if c.source.get("date")]
     undated = [c for c in kept if not c.source.get("date")]
-    return sorted(dated, key=lambda c: str(c.source["date"]), reverse=True) + undated
+    return sorted(dated, key=lambda c: (_newest_first(c), -c.score, c.doc_id)) + undated
+
+
+def _newest_first(c: Candidate) -> tuple[int, ...]:
+    """A sort key putting later dates first (undated last)."""
+    date = str(c.source.get("date") or "")
+    return tuple(-int(x) for x in date.split("-")) if date[:4].isdigit() else (1,)
 
 
 # --- gathering candidates from the hits of either side --------------------------------------------

@@ -94,6 +94,9 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[FacetBucket]]  # issuer, kind, year
     timing: dict[str, float]
+    # "eq": total counts every matching document; "gte": the ranked window was full, so there are at least
+    # `total` (as Elasticsearch's own total_hits.relation)
+    total_relation: str = "eq"
 
 
 @dataclass(frozen=True)

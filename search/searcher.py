@@ -33,14 +33,15 @@ from store.records import Filters
 from store.records import SearchResult as StoreResult
 from store.search_store import SearchStore
 
-# Passages gathered per side: documents have several matching passages, so a page of N documents needs
-# a few times N passages; bounded so a deep page stays cheap.
-PASSAGES_PER_DOC = fusion.PASSAGES_PER_DOC
-EXTRA_PASSAGES_PER_DOC = 2
-MIN_PASSAGES = 30
-MAX_PASSAGES = 1000
+# One ranking per query: every side gathers a fixed window of documents (settings.service.result_window),
+# whatever the page and size, and the page is cut from the one fused ranking. A window that depended on
+# the page would change the normalisation and the candidates from page to page (documents repeated on
+# two pages, others never shown, a total that moved).
+# The keyword side's further passages (a document's second and third), also fixed.
+KEYWORD_EXTRA_PASSAGES = 40
+# Passage neighbours the kNN side collapses into documents: at least this many, and a few per document.
 MIN_KNN = 300
-MAX_KNN = 2000
+KNN_PER_DOC = 3
 ANSWER_PASSAGES = 20
 
 
@@ -84,7 +85,13 @@ class Searcher:
         hits = self._shape(ranked, u)
         times = timing.as_dict()
         query = {**p.as_dict(), **u.as_dict()}
-        return SearchResult(query, total, round(times["total_ms"]), hits, facets, times)
+        relation = "gte" if total >= self.window and p.q and p.mode != "keyword" else "eq"
+        return SearchResult(query, total, round(times["total_ms"]), hits, facets, times, relation)
+
+    @property
+    def window(self) -> int:
+        """Documents ranked per query; pages are cut from them (params refuse pages beyond it)."""
+        return self.settings.service.result_window
 
     def _keyword_bodies(
         self, p: SearchParams, u: AnalysedQuery, n_docs: int, facets: bool = True
@@ -94,21 +101,13 @@ class Searcher:
         best passages regardless of document (a document's second and third passage). Collapse's own
         inner_hits would run one more search per document."""
         query = queries.keyword_query(u.groups, p.filters, u.doc_numbers, u.folded, question=u.question)
-        # Every fetched hit costs Elasticsearch ~0.1 ms: enough extra passages for this page's documents.
-        n_passages = min(n_docs, p.page * p.size * EXTRA_PASSAGES_PER_DOC)
         return [
             queries.keyword_documents_body(query, n_docs, facets),
-            queries.keyword_passages_body(query, n_passages),
+            queries.keyword_passages_body(query, KEYWORD_EXTRA_PASSAGES),
         ]
 
-    @staticmethod
-    def _window(p: SearchParams) -> int:
-        """Passages to gather per side: enough for this page's documents, several passages each."""
-        return min(MAX_PASSAGES, max(MIN_PASSAGES, p.page * p.size * PASSAGES_PER_DOC))
-
     def _keyword_only(self, p: SearchParams, u: AnalysedQuery, timing: Timing) -> _Page:
-        # Only this page's documents are shown, and nothing is fused with them.
-        results = timed_msearch(self.store, timing, self._keyword_bodies(p, u, p.page * p.size))
+        results = timed_msearch(self.store, timing, self._keyword_bodies(p, u, self.window))
         candidates = _keyword_candidates(results)
         ranked = _sorted(fusion.fuse(list(candidates.values()), (1.0, 0.0), u.doc_number), p.sort)
         offset = (p.page - 1) * p.size
@@ -118,14 +117,15 @@ class Searcher:
 
     def _fused(self, p: SearchParams, u: AnalysedQuery, timing: Timing) -> _Page:
         """Semantic or hybrid: both sides in one msearch, fused per document."""
-        n = self._window(p)
+        n = self.window
         vector = self.model.embed_query(p.q, timing)
         # Collapsed by document: one long document's passages would otherwise fill every kNN slot
         # (k=200 passages held only 4 documents for 妇女儿童发展), so ask for many passages and keep
         # each document's best one; the keyword side brings more passages per document.
-        k = min(MAX_KNN, max(MIN_KNN, n * 8))
+        k = max(MIN_KNN, n * KNN_PER_DOC)
         # Hybrid counts its facets and total over the fused documents: no aggregations but in semantic mode.
-        bodies = [queries.knn_documents_body(vector, p.filters, k, n, facets=p.mode == "semantic")]
+        # Facets and the total are counted over the ranked documents, so they agree with what pages show.
+        bodies = [queries.knn_documents_body(vector, p.filters, k, n, facets=False)]
         # Keyword-like queries in hybrid mode show the passages with their words (the keyword side's);
         # questions and semantic mode need the passages closest in meaning: the best passages regardless
         # of document, where the answer to a question usually is.
@@ -153,12 +153,7 @@ class Searcher:
             total = len(ranked)
         ranked = _sorted(ranked, p.sort)
         offset = (p.page - 1) * p.size
-        facets = (
-            facets_from_aggs(results[0].aggregations)
-            if p.mode == "semantic"
-            else facets_from_candidates(ranked)
-        )
-        return ranked[offset : offset + p.size], total, facets
+        return ranked[offset : offset + p.size], total, facets_from_candidates(ranked)
 
     def _browse(self, p: SearchParams, timing: Timing) -> _Page:
         """No query text, only filters: the newest documents first."""

@@ -186,6 +186,11 @@ _SCHEMAS: dict[str, Any] = {
             "ok": {"const": True},
             "query": {"type": "object"},
             "total": {"type": "integer"},
+            "total_relation": {
+                "type": "string",
+                "enum": ["eq", "gte"],
+                "description": "gte: the ranked window (SEARCH_SERVICE__RESULT_WINDOW documents) was full",
+            },
             "took_ms": {"type": "integer"},
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
             "facets": {

@@ -88,7 +88,7 @@ def parse_search(args: Mapping[str, Any], limits: ServiceSettings, require_q: bo
         raise InvalidParameter("q is required (1 to 256 characters)", "q")
     if len(q) > limits.max_query_chars:
         raise InvalidParameter(f"q must be at most {limits.max_query_chars} characters", "q")
-    return SearchParams(
+    params = SearchParams(
         q=q,
         mode=_choice(args, "mode", MODES),
         size=_int(args, "size", 10, 1, limits.max_size),
@@ -96,6 +96,13 @@ def parse_search(args: Mapping[str, Any], limits: ServiceSettings, require_q: bo
         sort=_choice(args, "sort", SORTS),
         filters=parse_filters(args),
     )
+    if q and params.page * params.size > limits.result_window:
+        raise InvalidParameter(
+            f"page: only the first {limits.result_window} results can be paged (page × size); "
+            "narrow the query or the filters",
+            "page",
+        )
+    return params
 
 
 def parse_page_search(args: Mapping[str, Any], limits: ServiceSettings, page_size: int) -> SearchParams:

@@ -59,6 +59,7 @@ def search_json(r: SearchResult) -> dict[str, Any]:
     return {
         "ok": True,
         "total": r.total,
+        "total_relation": r.total_relation,
         "took_ms": r.took_ms,
         "hits": [hit_json(h) for h in r.hits],
         "facets": facets_json(r.facets),

@@ -79,9 +79,10 @@ def search() -> str:
     args.update({name: (request.args.get(name) or "").strip() or None for name in FILTERS})
     browsing = bool(args["q"] or pages.active(args))
     result = search_json(_searcher().search(params)) if browsing else None
-    return render_template(
-        "search.html", nav="search", **pages.search_context(args, result, _limits().max_page)
-    )
+    limits = _limits()
+    # With a query, pages are slices of one ranked window; browsing by filters pages through the index.
+    deepest = min(limits.max_page, limits.result_window // PAGE_SIZE) if params.q else limits.max_page
+    return render_template("search.html", nav="search", **pages.search_context(args, result, deepest))
 
 
 # --- document -------------------------------------------------------------------------------------

@@ -225,7 +225,10 @@ def browse_body(filters: Filters, offset: int, size: int) -> dict[str, Any]:
     return {
         "query": {"bool": {"filter": filter_clauses(filters)}},
         "collapse": COLLAPSE_BY_DOCUMENT,
-        "sort": [{"date": {"order": "desc", "missing": "_last"}}],
+        "sort": [
+            {"date": {"order": "desc", "missing": "_last"}},
+            {"doc_id": "asc"},
+        ],  # ties: by id, every time
         "from": offset,
         "size": size,
         "_source": PASSAGE_FIELDS,

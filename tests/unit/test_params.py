@@ -39,9 +39,16 @@ def test_defaults() -> None:
 
 
 def test_good_values_are_typed() -> None:
-    p = search(mode="semantic", size="50", page="3", sort="date", kind="通知", issuer=" 聊城市人民政府 ")
-    assert (p.mode, p.size, p.page, p.sort) == ("semantic", 50, 3, "date")
+    p = search(mode="semantic", size="50", page="2", sort="date", kind="通知", issuer=" 聊城市人民政府 ")
+    assert (p.mode, p.size, p.page, p.sort) == ("semantic", 50, 2, "date")
     assert p.filters == Filters(issuer="聊城市人民政府", kind="通知")
+
+
+def test_no_page_beyond_the_ranked_window() -> None:
+    assert search(size="10", page="10").page == 10  # 100 results: the whole window
+    with pytest.raises(InvalidParameter, match=r"^page: only the first 100 results") as err:
+        search(size="50", page="3")
+    assert err.value.param == "page"
 
 
 @pytest.mark.parametrize("q", ["", "   ", None])

@@ -118,7 +118,7 @@ def test_browse_body() -> None:
     assert queries.browse_body(FILTERS, 20, 10) == {
         "query": {"bool": {"filter": FILTER_CLAUSES}},
         "collapse": COLLAPSE_BY_DOCUMENT,
-        "sort": [{"date": {"order": "desc", "missing": "_last"}}],
+        "sort": [{"date": {"order": "desc", "missing": "_last"}}, {"doc_id": "asc"}],
         "from": 20,
         "size": 10,
         "_source": PASSAGE_FIELDS,

@@ -26,7 +26,7 @@ HIT_KEYS = ["doc_id", "title", "doc_number", "issuer", "date", "kind", "score", 
 def test_search_json() -> None:
     result = SearchResult({"q": "古树"}, 1, 3, [HIT], {"kind": [FacetBucket("通知", 1)]}, {"total_ms": 3.0})
     body = search_json(result)
-    assert list(body) == ["ok", "total", "took_ms", "hits", "facets", "query", "timing"]
+    assert list(body) == ["ok", "total", "total_relation", "took_ms", "hits", "facets", "query", "timing"]
     assert list(body["hits"][0]) == HIT_KEYS
     assert body["hits"][0]["passages"] == [
         {
