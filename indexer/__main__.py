@@ -7,7 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
-from analyzers.embed import load_embedder
+from analyzers.embed import ModelNotFoundError, load_embedder
+from analyzers.model_card import describe_model
 from analyzers.segment import Segmenter
 from config.settings import Settings, load_settings
 from indexer.pipeline import Pipeline, Report
@@ -52,6 +53,8 @@ def _index(settings: Settings, args: argparse.Namespace) -> int:
     if missing:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
+    # First, before anything slow: which model, under which licence, and how to change it.
+    print("\n".join(describe_model(settings.model).banner()), flush=True)
     store = SearchStore(settings.es)
     if not store.ping():
         raise StoreUnavailable(f"no answer from {settings.es.url}")
@@ -96,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    except (ModelMismatch, IndexNotFound) as exc:
+    except (ModelMismatch, IndexNotFound, ModelNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except StoreError as exc:

@@ -13,7 +13,8 @@ from functools import cached_property
 from typing import Any
 
 from analyzers.docnum import find_doc_numbers, looks_like_doc_number_query
-from analyzers.embed import Embedder
+from analyzers.embed import Embedder, ModelNotFoundError
+from analyzers.model_card import describe_model
 from analyzers.segment import Segmenter, mark_terms
 from analyzers.synonyms import Synonyms
 from analyzers.textnorm import fold
@@ -378,6 +379,14 @@ class Searcher:
             "backend": self.settings.model.backend,
             "loaded": self._embedder is not None,
         }
+        try:  # name, licence (quoted from the model's files) and dims, without loading the model
+            card = describe_model(self.settings.model)
+            model.update(name=card.name, licence=card.licence, licence_source=card.licence_source)
+            model["dims"] = card.dims
+        except (ModelNotFoundError, ValueError) as exc:
+            model.update(name=None, licence=None, licence_source=None, dims=None, error=str(exc))
+        if self._embedder is not None:  # what actually runs
+            model.update(name=self._embedder.model_name, dims=self._embedder.dims)
         return documents.health(self.store, model)
 
 
