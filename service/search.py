@@ -381,8 +381,9 @@ class Searcher:
         }
         try:  # name, licence (quoted from the model's files) and dims, without loading the model
             card = describe_model(self.settings.model)
-            model.update(name=card.name, licence=card.licence, licence_source=card.licence_source)
-            model["dims"] = card.dims
+            model.update(
+                name=card.name, licence=card.licence, licence_source=card.licence_source, dims=card.dims
+            )
         except (ModelNotFoundError, ValueError) as exc:
             model.update(name=None, licence=None, licence_source=None, dims=None, error=str(exc))
         if self._embedder is not None:  # what actually runs
