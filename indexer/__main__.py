@@ -8,7 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from analyzers.embed import load_embedder
+from analyzers.embed import ModelNotFoundError, load_embedder
+from analyzers.model_card import describe_model
 from analyzers.segment import Segmenter
 from config.settings import Settings, load_settings
 from indexer.pipeline import Pipeline, Report, TooManyDeletes
@@ -88,6 +89,8 @@ def _index(settings: Settings, store: SearchStore, args: argparse.Namespace) -> 
         return 2
     if args.command == "ensure" and not _should_index(store, args.paths):
         return 0
+    # First, before anything slow: which model, under which licence, and how to change it.
+    print("\n".join(describe_model(settings.model).banner()), flush=True)
     pipeline = _pipeline(settings, store)
     progress = not args.no_progress and sys.stderr.isatty()
     if args.command == "build":
@@ -187,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     except LockHeld as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_LOCKED
-    except (ModelMismatch, IndexNotFound, RootError, TooManyDeletes, LockLost) as exc:
+    except (ModelMismatch, IndexNotFound, RootError, TooManyDeletes, LockLost, ModelNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except StoreError as exc:

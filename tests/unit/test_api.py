@@ -316,3 +316,12 @@ def test_metrics_count_elasticsearch_errors(client: FlaskClient, store: Mock) ->
     assert client.get("/api/search?q=古树&mode=keyword").status_code == 503
     text = client.get("/metrics").get_data(as_text=True)
     assert 'search_elasticsearch_errors_total{kind="unavailable"} 1.0' in text
+
+
+def test_healthz_reports_the_model_and_its_licence(client: FlaskClient) -> None:
+    model = client.get("/healthz").get_json()["model"]
+    # The configured model is m3e-small; its licence is quoted from its README without loading it.
+    assert "仅供研究使用" in model["licence"] and model["licence_source"] == "README.md, section License"
+    client.get("/api/search?q=古树&mode=semantic")
+    model = client.get("/healthz").get_json()["model"]
+    assert (model["name"], model["dims"], model["loaded"]) == ("fake", 8, True)  # what actually runs
