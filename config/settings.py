@@ -108,10 +108,27 @@ class ServiceSettings(_Section):
     max_body_bytes: int = Field(default=256_000, ge=1024)
     # Requests per minute per client address on the public endpoints; 0 turns limiting off.
     rate_limit_per_minute: int = Field(default=600, ge=0)
-    # Endpoints that change the index are off unless a token is set.
+    # Draft segments embedded per minute per client (/similar, /api/similar; a 20,000-character draft is
+    # up to 48); 0 turns the budget off. Embeddings running at once per worker; more wait for none: 503.
+    embed_segments_per_minute: int = Field(default=480, ge=0)
+    max_concurrent_embeddings: int = Field(default=2, ge=1)
+    # All Elasticsearch calls of one request share this many seconds; past it the answer is 503.
+    request_deadline_seconds: float = Field(default=3.0, gt=0)
+    # Reverse proxies in front of the service (X-Forwarded-For hops trusted for the client address).
+    trusted_proxies: int = Field(default=0, ge=0, le=5)
+    # gunicorn also listens on 127.0.0.1:<ops_port> for /metrics and the detailed /healthz; 0: no listener.
+    ops_port: int = Field(default=0, ge=0, le=65535)
+    # Endpoints that change the index, and the private operations views, are off unless a token is set.
     admin_token: str = ""
     cors_origins: str = ""
     log_json: bool = True
+
+    @field_validator("admin_token")
+    @classmethod
+    def _strong_token(cls, value: str) -> str:
+        if value and len(value) < 32:
+            raise ValueError("admin_token must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+        return value
 
 
 class Settings(BaseSettings):

@@ -38,11 +38,12 @@ def configure_logging(json_logs: bool) -> None:
     logging.getLogger("elastic_transport").setLevel(logging.WARNING)
 
 
-def gunicorn_options(host: str, port: int) -> dict[str, object]:
-    """Workers and threads from the cores: threads overlap Elasticsearch waits; the model is per worker."""
+def gunicorn_options(host: str, port: int, ops_port: int = 0) -> dict[str, object]:
+    """Workers and threads from the cores: threads overlap Elasticsearch waits; the model is per worker.
+    With an ops port, a second listener on loopback serves the private operations views (service.api)."""
     cores = os.cpu_count() or 1
     return {
-        "bind": f"{host}:{port}",
+        "bind": [f"{host}:{port}"] + ([f"127.0.0.1:{ops_port}"] if ops_port else []),
         "workers": max(2, cores),
         "threads": 4,
         "worker_class": "gthread",
@@ -50,19 +51,23 @@ def gunicorn_options(host: str, port: int) -> dict[str, object]:
         "graceful_timeout": 20,  # SIGHUP / SIGTERM let requests in flight finish
         "keepalive": 5,
         "backlog": 256,
+        # Request lines up to 8 KB (gunicorn's default is 4 KB and answers 414 in HTML before the app sees
+        # it): a query string with q and filters at their limits fits, and the app answers in JSON. Header
+        # limits stay gunicorn's (100 fields of 8 KB each: 431/400 in plain HTML, README Operations).
+        "limit_request_line": 8190,
         "accesslog": None,  # the app writes structured access logs itself
         "preload_app": False,  # the model is loaded once per worker, after the fork
     }
 
 
-def run_gunicorn(host: str, port: int) -> None:
+def run_gunicorn(host: str, port: int, ops_port: int = 0) -> None:
     from gunicorn.app.base import BaseApplication
 
     from service.app import create_app
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
-            for key, value in gunicorn_options(host, port).items():
+            for key, value in gunicorn_options(host, port, ops_port).items():
                 self.cfg.set(key, value)
             self.cfg.set("post_worker_init", lambda worker: worker.wsgi.extensions["searcher"].warm_up())
 
@@ -81,7 +86,7 @@ def main() -> None:
     args = parser.parse_args()
     configure_logging(settings.service.log_json)
     if args.production:
-        run_gunicorn(args.host, args.port)
+        run_gunicorn(args.host, args.port, settings.service.ops_port)
         return
     from service.app import create_app
 

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from config.settings import ServiceSettings
 from search.searcher import Searcher
 from service.errors import Forbidden, InvalidParameter, NotFound
+from service.limits import admit_draft
 from service.metrics import CONTENT_TYPE
 from service.openapi import spec
 from service.params import parse_doc_id, parse_search, parse_similar, parse_suggest
@@ -42,12 +43,16 @@ def search() -> Response:
 
 @bp.post("/api/similar")
 def similar() -> Response:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # the json module recurses per level: 100,000 nested arrays fill 250 KB
+        raise InvalidParameter("the request body is nested too deeply") from None
     if body is None:
         raise InvalidParameter("the request body must be JSON (Content-Type: application/json)")
     params = parse_similar(body, _limits())
     g.mode = "similar"
-    result = _searcher().similar(text=params.text, size=params.size, filters=params.filters)
+    with admit_draft(params.text):
+        result = _searcher().similar(text=params.text, size=params.size, filters=params.filters)
     return _json(precedents_json(result))
 
 
@@ -73,11 +78,9 @@ def document_similar(doc_id: str) -> Response:
 @bp.delete("/api/documents/<doc_id>")
 def delete_document(doc_id: str) -> Response:
     """Changes the index: off unless an admin token is configured, and then it needs that token."""
-    token = _limits().admin_token
-    if not token:
+    if not _limits().admin_token:
         raise NotFound("endpoints that change the index are disabled (no admin token configured)")
-    sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(sent.encode(), token.encode()):
+    if not _has_admin_token():
         raise Forbidden("a valid admin token is required (Authorization: Bearer …)")
     deleted = _searcher().delete_document(parse_doc_id(doc_id))
     if not deleted:
@@ -92,12 +95,29 @@ def suggest() -> Response:
     return _json({"ok": True, "q": q, "suggestions": suggestions})
 
 
+def _has_admin_token() -> bool:
+    token = _limits().admin_token
+    sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(token) and hmac.compare_digest(sent.encode(), token.encode())
+
+
+def _private() -> bool:
+    """On the operations listener (gunicorn's socket, bound to 127.0.0.1:ops_port: not spoofable by a
+    Host header), or with the admin token."""
+    ops_port = _limits().ops_port
+    sock = request.environ.get("gunicorn.socket")
+    on_ops_listener = bool(ops_port) and sock is not None and sock.getsockname()[1] == ops_port
+    return on_ops_listener or _has_admin_token()
+
+
 @bp.get("/healthz")
 def healthz() -> Response:
+    """Public: ok or degraded. Private (_private()): which index, how many documents, which model."""
     report = _searcher().health()
     if report["documents"] is not None:
         current_app.extensions["metrics"].documents.set(report["documents"])
-    return _json(report, 200 if report["ok"] else 503)
+    shown = report if _private() else {"ok": report["ok"], "status": report["status"]}
+    return _json(shown, 200 if report["ok"] else 503)
 
 
 @bp.get("/openapi.json")
@@ -107,4 +127,8 @@ def openapi() -> Response:
 
 @bp.get("/metrics")
 def metrics() -> Response:
+    if not _private():
+        raise Forbidden(
+            "metrics are served on the operations listener (SEARCH_SERVICE__OPS_PORT) or with the admin token"
+        )
     return Response(current_app.extensions["metrics"].render(), content_type=CONTENT_TYPE)

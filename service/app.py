@@ -9,19 +9,23 @@ import time
 import uuid
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import Settings, load_settings
 from search.searcher import Embedder, Segmenter, build_searcher
 from service import api, web
 from service.errors import RateLimited, register_error_handlers
-from service.limits import RateLimiter
+from service.limits import EmbedSlots, RateLimiter
 from service.metrics import Metrics
 from service.responses import OrjsonProvider
+from store import deadline
 from store.search_store import SearchStore
 
 access_log = logging.getLogger("service.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 UNLIMITED_PATHS = ("/healthz", "/metrics", "/assets/", "/openapi.json")
+# JSON and text answers load nothing and are never framed.
+DATA_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
 def create_app(
@@ -42,12 +46,19 @@ def create_app(
         searcher=searcher,
         metrics=Metrics(),
         limiter=RateLimiter(settings.service.rate_limit_per_minute),
+        embed_budget=RateLimiter(settings.service.embed_segments_per_minute),
+        embed_slots=EmbedSlots(settings.service.max_concurrent_embeddings),
     )
+    if settings.service.trusted_proxies:
+        # The client address (what the limits key on) from X-Forwarded-For, as many hops as there are proxies.
+        hops = settings.service.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.register_blueprint(api.bp)
     app.register_blueprint(web.bp)
-    register_error_handlers(app)
+    register_error_handlers(app, web.render_error)
     app.before_request(_before)
     app.after_request(_after)
+    app.teardown_request(_teardown)
     return app
 
 
@@ -55,6 +66,7 @@ def _before() -> None:
     g.started = time.perf_counter()
     sent = request.headers.get("X-Request-ID", "")
     g.request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
+    g.deadline = deadline.start(current_app.extensions["settings"].service.request_deadline_seconds)
     if request.path.startswith(UNLIMITED_PATHS):
         return
     allowed, wait = current_app.extensions["limiter"].allow(request.remote_addr or "-")
@@ -62,6 +74,12 @@ def _before() -> None:
         raise RateLimited(
             "too many requests from this client; slow down", {"Retry-After": str(max(1, round(wait)))}
         )
+
+
+def _teardown(_: BaseException | None) -> None:
+    token = g.pop("deadline", None)
+    if token is not None:
+        deadline.clear(token)
 
 
 class _AsJson:
@@ -72,6 +90,15 @@ class _AsJson:
 
     def __str__(self) -> str:
         return json.dumps(self.fields, ensure_ascii=False)
+
+
+def _security_headers(response: Response) -> None:
+    """On every answer of the app, errors and unmatched paths included: pages and their assets get the
+    pages' policy, everything else (JSON, metrics) one that allows nothing."""
+    page = response.mimetype == "text/html" or request.path.startswith("/assets/")
+    response.headers["Content-Security-Policy"] = web.CSP if page else DATA_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
 
 
 def _after(response: Response) -> Response:
@@ -88,6 +115,7 @@ def _after(response: Response) -> Response:
         if request.headers.get("Origin") in origins:
             response.headers["Access-Control-Allow-Origin"] = request.headers["Origin"]
             response.headers["Vary"] = "Origin"
+    _security_headers(response)
     endpoint = request.url_rule.rule if request.url_rule else "unmatched"
     mode = g.get("mode", "-")
     current_app.extensions["metrics"].observe(endpoint, mode, response.status_code, seconds)

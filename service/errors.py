@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from store.errors import IndexNotFound, LockHeld, ModelMismatch, StoreError, StoreUnavailable
+from store.errors import (
+    DeadlineExceeded,
+    IndexNotFound,
+    LockHeld,
+    ModelMismatch,
+    StoreError,
+    StoreUnavailable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +59,10 @@ class Forbidden(ApiError):
     status, code = 403, "forbidden"
 
 
+class Busy(ApiError):
+    status, code = 503, "busy"
+
+
 def error_body(status: int, code: str, message: str) -> dict[str, Any]:
     return {"ok": False, "status": status, "error": code, "message": message}
 
@@ -80,15 +92,20 @@ def _count_backend_error(kind: str) -> None:
         metrics.es_errors.labels(kind).inc()
 
 
-def register_error_handlers(app: Flask) -> None:
+PageError = Callable[[Exception], tuple[str, int, dict[str, str]]]
+
+
+def register_error_handlers(app: Flask, page_error: PageError) -> None:
+    """`page_error` renders an error as a page: for page paths no route matched (`/search/x`, `POST /`)."""
+
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
         return error_response(exc.status, exc.code, exc.message, exc.headers)
 
     @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> Response | HTTPException:
+    def _http_error(exc: HTTPException) -> Response | tuple[str, int, dict[str, str]]:
         if not _is_api_request():
-            return exc
+            return page_error(exc)
         allowed = getattr(exc, "valid_methods", None)
         headers = {"Allow": ", ".join(allowed)} if allowed else {}
         return error_response(exc.code or 500, _http_code(exc), exc.description or exc.name, headers)
@@ -102,6 +119,17 @@ def register_error_handlers(app: Flask) -> None:
             "unavailable",
             "the search backend is unavailable; try again shortly",
             {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    @app.errorhandler(DeadlineExceeded)
+    def _deadline(exc: DeadlineExceeded) -> Response:
+        _count_backend_error("deadline")
+        seconds = current_app.extensions["settings"].service.request_deadline_seconds
+        return error_response(
+            503,
+            "deadline_exceeded",
+            f"the search took longer than {seconds:g} s; try again shortly",
+            {"Retry-After": "1"},
         )
 
     @app.errorhandler(IndexNotFound)

@@ -17,6 +17,8 @@ SORTS = ("relevance", "date")
 # ASCII digits only: \d also matches e.g. Arabic-Indic digits, which Elasticsearch cannot parse as a date.
 _DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$")
 _DOC_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# ASCII only: int() also reads e.g. "٣" (Arabic-Indic three), which a page number or size should not be.
+_INTEGER = re.compile(r"^[+-]?[0-9]{1,18}$")
 SUGGEST_MAX_CHARS = 64
 
 
@@ -31,10 +33,10 @@ def _int(args: Mapping[str, Any], name: str, default: int, low: int, high: int) 
     raw = args.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(str(raw))
-    except ValueError:
-        raise InvalidParameter(f"{name} must be an integer from {low} to {high}", name) from None
+    text = str(raw).strip()
+    if not _INTEGER.fullmatch(text):
+        raise InvalidParameter(f"{name} must be an integer from {low} to {high}", name)
+    value = int(text)
     if not low <= value <= high:
         raise InvalidParameter(f"{name} must be an integer from {low} to {high}", name)
     return value
@@ -62,8 +64,19 @@ def _date(args: Mapping[str, Any], name: str, end: bool) -> str | None:
     return raw
 
 
+def _encodable(value: str, name: str) -> str:
+    """A JSON body may carry a lone surrogate ("\\ud800"), which no UTF-8 consumer downstream accepts."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidParameter(
+            f"{name} contains an invalid character (a lone UTF-16 surrogate)", name
+        ) from None
+    return value
+
+
 def _text_filter(args: Mapping[str, Any], name: str) -> str | None:
-    value = str(args.get(name) or "").strip()
+    value = _encodable(str(args.get(name) or "").strip(), name)
     if len(value) > 128:
         raise InvalidParameter(f"{name} must be at most 128 characters", name)
     return value or None
@@ -109,7 +122,7 @@ def parse_page_search(args: Mapping[str, Any], limits: ServiceSettings, page_siz
     """The search page's arguments: the API's, without q required, with a fixed page size, plus `year`
     (a facet value: four digits for that whole year, in place of date_from and date_to)."""
     year = str(args.get("year") or "").strip()
-    if year and not (len(year) == 4 and year.isdigit()):
+    if year and not re.fullmatch(r"[0-9]{4}", year):
         raise InvalidParameter("year must be four digits", "year")
     merged = {
         **dict(args.items()),
@@ -124,7 +137,8 @@ def parse_similar(body: Any, limits: ServiceSettings) -> SimilarParams:
         raise InvalidParameter("the request body must be a JSON object with a text field")
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise InvalidParameter("text is required: the draft to find precedents for")
+        raise InvalidParameter("text is required: the draft to find precedents for", "text")
+    _encodable(text, "text")
     if len(text) > limits.max_draft_chars:
         raise PayloadTooLarge(f"text must be at most {limits.max_draft_chars} characters")
     return SimilarParams(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from config.settings import ServiceSettings
@@ -18,6 +18,7 @@ from search.documents import layout
 from search.searcher import Searcher
 from service import pages
 from service.errors import ApiError, InvalidParameter
+from service.limits import admit_draft
 from service.markup import words_to_mark
 from service.pages import FILTERS, PAGE_SIZE
 from service.params import parse_page_search
@@ -43,15 +44,6 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
-
-
-@bp.after_request
-def add_security_headers(response: Response) -> Response:
-    """CSP and friends on every page and asset this blueprint serves."""
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
-    return response
 
 
 @bp.context_processor
@@ -147,7 +139,8 @@ def similar() -> tuple[str, int]:
             )
             status = 413
         else:
-            result = _run_similar(draft=draft, size=PAGE_SIZE)
+            with admit_draft(draft):
+                result = _run_similar(draft=draft, size=PAGE_SIZE)
             result["hits"] = [pages.precedent_view(h) for h in result.get("hits", [])]
             context["result"] = result
     return render_template("similar.html", **context), status
@@ -155,7 +148,14 @@ def similar() -> tuple[str, int]:
 
 # --- errors ---------------------------------------------------------------------------------------
 
-_HEADINGS = {400: "请求有误", 404: "页面不存在", 413: "内容过长", 503: "检索服务暂时不可用"}
+_HEADINGS = {
+    400: "请求有误",
+    404: "页面不存在",
+    405: "不支持的请求方式",
+    413: "内容过长",
+    429: "请求过于频繁",
+    503: "检索服务暂时不可用",
+}
 # The search page's own arguments, explained in the page's language.
 _PARAM_MESSAGES = {
     "mode": "检索方式或排序方式无效。",
@@ -166,13 +166,21 @@ _PARAM_MESSAGES = {
 
 
 @bp.errorhandler(Exception)
-def render_error(exc: Exception) -> tuple[str, int]:
-    """Pages answer errors with pages (the JSON API keeps its own handler for /api)."""
+def render_error(exc: Exception) -> tuple[str, int, dict[str, str]]:
+    """Pages answer errors with pages (the JSON API keeps its own handler for /api); Retry-After and
+    Allow ride along."""
     status, message = _describe(exc)
     if status >= 500 and status != 503:
         log.exception("page %s failed", request.path)
     heading = _HEADINGS.get(status, "出错了")
-    return render_template("error.html", status=status, heading=heading, message=message), status
+    headers = dict(exc.headers) if isinstance(exc, ApiError) else {}
+    if isinstance(exc, StoreUnavailable):
+        headers["Retry-After"] = "5"
+    allowed = getattr(exc, "valid_methods", None)
+    if allowed:
+        headers["Allow"] = ", ".join(allowed)
+    page = render_template("error.html", status=status, heading=heading, message=message)
+    return page, status, headers
 
 
 def _describe(exc: Exception) -> tuple[int, str]:
@@ -183,7 +191,7 @@ def _describe(exc: Exception) -> tuple[int, str]:
         return exc.code or 500, exc.description or ""
     if isinstance(exc, InvalidParameter) and exc.param in _PARAM_MESSAGES:
         return exc.status, _PARAM_MESSAGES[exc.param]
-    if isinstance(exc, ApiError) and 400 <= exc.status < 500:
+    if isinstance(exc, ApiError) and (400 <= exc.status < 500 or exc.status == 503):
         return exc.status, exc.message
     return 500, "服务器内部错误，请稍后再试。"
 

@@ -16,6 +16,10 @@ class StoreUnavailable(StoreError):
     """Elasticsearch cannot be reached or timed out; callers answer 503 and may retry."""
 
 
+class DeadlineExceeded(StoreUnavailable):
+    """The request's deadline (store.deadline) passed before or during an Elasticsearch call."""
+
+
 class IndexNotFound(StoreError):
     """The alias or index does not exist yet (nothing has been indexed)."""
 

@@ -11,7 +11,7 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from config.settings import EsSettings
-from store import queries
+from store import deadline, queries
 from store.client import make_client
 from store.errors import IndexingError, StoreError, status_error, translated
 from store.lifecycle import IndexLifecycle, write_alias
@@ -44,9 +44,13 @@ class SearchStore(IndexLifecycle):
 
     @property
     def client(self) -> Elasticsearch:
+        """The client; within a request's deadline (store.deadline), one whose timeout is what is left."""
         if self._client is None:
             self._client = make_client(self.settings)
-        return self._client
+        left = deadline.remaining()
+        if left is None:
+            return self._client
+        return self._client.options(request_timeout=min(self.settings.timeout, left))
 
     def close(self) -> None:
         if self._client is not None:
@@ -224,14 +228,14 @@ class SearchStore(IndexLifecycle):
     def search(self, body: dict[str, Any], index: str | None = None) -> SearchResult:
         """Run one search body (from store.queries) and turn raw hits into Hit objects."""
         with translated():
-            resp = self.client.search(index=index or self.alias, **body)
+            resp = self.client.search(index=index or self.alias, **_bounded(body))
         return _to_result(resp.body)
 
     def msearch(self, bodies: list[dict[str, Any]], index: str | None = None) -> list[SearchResult]:
         """Several searches in one round trip (keyword and kNN halves of a hybrid query)."""
         lines: list[dict[str, Any]] = []
         for body in bodies:
-            lines += [{"index": index or self.alias}, body]
+            lines += [{"index": index or self.alias}, _bounded(body)]
         with translated():
             resp = self.client.msearch(searches=lines)
         for r in resp["responses"]:
@@ -259,6 +263,12 @@ class SearchStore(IndexLifecycle):
     def suggest(self, title_seg: str, typed: str, doc_number: str | None, size: int) -> list[Hit]:
         """Document records completing what was typed (queries.suggest_body)."""
         return self.search(queries.suggest_body(title_seg, typed, doc_number, size)).hits
+
+
+def _bounded(body: dict[str, Any]) -> dict[str, Any]:
+    """The body with the deadline's time left as its `timeout` (shards stop collecting past it)."""
+    left = deadline.remaining()
+    return body if left is None else {**body, "timeout": f"{max(1, int(left * 1000))}ms"}
 
 
 def _to_result(raw: dict[str, Any]) -> SearchResult:

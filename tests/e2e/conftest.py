@@ -69,9 +69,11 @@ def running_service(
     es: str | None = None,
     env: dict[str, str] | None = None,
     ready: tuple[int, ...] = (200,),
+    production: bool = False,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`python -m service` on a free port over `alias`; yields (base URL, process) once /healthz answers
-    with a status in `ready` (200; or 503 for a service meant to be degraded)."""
+    with a status in `ready` (200; or 503 for a service meant to be degraded). `production`: under gunicorn
+    (`--production`: its workers, its request limits, its listeners)."""
     port = free_port()
     full_env = {
         **os.environ,
@@ -83,7 +85,7 @@ def running_service(
     }
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "service", "--port", str(port)],
+            [sys.executable, "-m", "service", "--port", str(port), *(["--production"] if production else [])],
             cwd=ROOT,
             env=full_env,
             stdout=log,

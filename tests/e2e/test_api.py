@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import CORPUS_DOCUMENTS, assert_error_shape, running_service
+from tests.e2e.conftest import assert_error_shape, running_service
 
 pytestmark = pytest.mark.e2e
 
@@ -44,13 +44,10 @@ def doc_id(http: httpx.Client) -> str:
     return str(search(http, q=DOC_NUMBER, mode="keyword")["hits"][0]["doc_id"])
 
 
-def test_healthz(http: httpx.Client, e2e_alias: str) -> None:
-    body = http.get("/healthz").json()
-    assert body["ok"] is True and body["status"] == "ok" and body["elasticsearch"] is True
-    assert body["index"]["alias"] == e2e_alias
-    assert body["index"]["concrete"].startswith(f"{e2e_alias}-")
-    assert body["documents"] == CORPUS_DOCUMENTS
-    assert body["model"]["loaded"] is True
+def test_healthz(http: httpx.Client) -> None:
+    """Public: ok or degraded only (the details: test_hardening, on the operations listener)."""
+    assert http.get("/healthz").json() == {"ok": True, "status": "ok"}
+    assert_error_shape(http.get("/metrics"), 403)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -232,14 +229,6 @@ def test_openapi_documents_every_endpoint(http: httpx.Client) -> None:
     assert spec["openapi"].startswith("3.")
     for path in ("/api/search", "/api/similar", "/api/documents/{doc_id}", "/api/suggest", "/healthz"):
         assert path in spec["paths"], path
-
-
-def test_metrics_count_requests_by_endpoint_and_mode(http: httpx.Client) -> None:
-    search(http, q="古树", mode="semantic")
-    text = http.get("/metrics").text
-    assert 'search_requests_total{endpoint="/api/search",mode="semantic",status="200"}' in text
-    assert "search_request_seconds_bucket" in text
-    assert re.search(r"^search_index_documents \d", text, re.M) or "search_index_documents" in text
 
 
 def test_request_ids(http: httpx.Client) -> None:

@@ -14,7 +14,8 @@ from tests.e2e.conftest import assert_error_shape, free_port, running_service
 pytestmark = pytest.mark.e2e
 
 DOC = "0000000000000000"  # a well-formed doc_id no document has
-ADMIN_TOKEN = "e2e-admin-token"
+ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef0123"  # 32+ characters, or the service refuses it
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 @pytest.mark.parametrize(
@@ -156,7 +157,8 @@ def no_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def no_index(tmp_path_factory: pytest.TempPathFactory, e2e_alias: str) -> Iterator[str]:
     """A service over an alias nothing was ever indexed into (the node itself is up)."""
     log = tmp_path_factory.mktemp("noindex") / "service.log"
-    with running_service(f"test_e2e_missing_{uuid.uuid4().hex}", log, ready=(503,)) as (base, _):
+    env = {"SEARCH_SERVICE__ADMIN_TOKEN": ADMIN_TOKEN}
+    with running_service(f"test_e2e_missing_{uuid.uuid4().hex}", log, env=env, ready=(503,)) as (base, _):
         yield base
 
 
@@ -182,7 +184,7 @@ def test_503_without_elasticsearch(no_backend: str, method: str, path: str, kwar
 def test_403_and_health_without_elasticsearch(no_backend: str) -> None:
     wrong = httpx.delete(f"{no_backend}/api/documents/{DOC}", headers={"Authorization": "Bearer nope"})
     assert assert_error_shape(wrong, 403)["error"] == "forbidden"
-    health = httpx.get(f"{no_backend}/healthz")
+    health = httpx.get(f"{no_backend}/healthz", headers=ADMIN)
     assert health.status_code == 503
     assert health.json()["status"] == "degraded" and health.json()["elasticsearch"] is False
     # parameters are still checked first
@@ -201,6 +203,6 @@ def test_503_before_anything_is_indexed(
 
 
 def test_health_before_anything_is_indexed(no_index: str) -> None:
-    health = httpx.get(f"{no_index}/healthz")
+    health = httpx.get(f"{no_index}/healthz", headers=ADMIN)
     assert health.status_code == 503
     assert health.json()["elasticsearch"] is True and health.json()["index"]["concrete"] is None

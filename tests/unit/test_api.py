@@ -36,6 +36,8 @@ PASSAGE = {
     "kind": "通知",
     "text_seg": "加强 古树 名木 保护 工作 。",
 }
+TOKEN = "unit-test-admin-token-0123456789abcdef"  # the service refuses tokens under 32 characters
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 API_PATHS = ["/api/search?q=古树", "/api/suggest?q=古树", "/api/documents/d1", "/api/documents/d1/similar"]
 
 
@@ -191,7 +193,7 @@ def test_429_with_retry_after() -> None:
     assert_error(response, 429, "rate_limited")
     assert int(response.headers["Retry-After"]) >= 1
     assert client.get("/healthz").status_code == 200  # health and metrics are never limited
-    assert client.get("/metrics").status_code == 200
+    assert client.get("/metrics", headers=AUTH).status_code == 403  # no admin token configured here
 
 
 @pytest.mark.parametrize("path", API_PATHS)
@@ -254,27 +256,25 @@ def test_admin_delete_disabled_without_a_token(client: FlaskClient, store: Mock)
 
 
 def test_admin_delete_needs_the_right_token(store: Mock) -> None:
-    client = make_app(store, admin_token="s3cret").test_client()
+    client = make_app(store, admin_token=TOKEN).test_client()
     assert_error(client.delete("/api/documents/d1"), 403, "forbidden")
     assert_error(
         client.delete("/api/documents/d1", headers={"Authorization": "Bearer wrong"}), 403, "forbidden"
     )
     store.delete_documents.assert_not_called()
     store.delete_documents.return_value = 3
-    response = client.delete("/api/documents/d1", headers={"Authorization": "Bearer s3cret"})
+    response = client.delete("/api/documents/d1", headers=AUTH)
     assert response.status_code == 200 and response.get_json() == {"ok": True, "deleted": 3}
     store.writer_lock.assert_called_once()  # the same writer lock as the indexer's
     store.delete_documents.assert_called_once_with("gov-docs-v1", ["d1"])
     store.delete_documents.return_value = 0
-    assert_error(
-        client.delete("/api/documents/d9", headers={"Authorization": "Bearer s3cret"}), 404, "not_found"
-    )
+    assert_error(client.delete("/api/documents/d9", headers=AUTH), 404, "not_found")
 
 
 def test_admin_delete_while_a_build_runs_is_a_409(store: Mock) -> None:
-    client = make_app(store, admin_token="s3cret").test_client()
+    client = make_app(store, admin_token=TOKEN).test_client()
     store.writer_lock.return_value.__enter__.side_effect = LockHeld("another writer holds the index lock")
-    response = client.delete("/api/documents/d1", headers={"Authorization": "Bearer s3cret"})
+    response = client.delete("/api/documents/d1", headers=AUTH)
     assert_error(response, 409, "index_busy")
     assert response.headers["Retry-After"]
     store.delete_documents.assert_not_called()
@@ -300,10 +300,11 @@ def test_openapi_lists_every_api_route(client: FlaskClient) -> None:
     assert set(refs) <= set(spec["components"]["schemas"])  # no dangling reference
 
 
-def test_metrics_text(client: FlaskClient) -> None:
+def test_metrics_text(store: Mock) -> None:
+    client = make_app(store, admin_token=TOKEN).test_client()
     client.get("/api/search?q=古树&mode=keyword")
     client.get("/api/nothing")
-    response = client.get("/metrics")
+    response = client.get("/metrics", headers=AUTH)
     assert response.status_code == 200 and response.mimetype == "text/plain"
     text = response.get_data(as_text=True)
     assert 'search_requests_total{endpoint="/api/search",mode="keyword",status="200"} 1.0' in text
@@ -311,10 +312,11 @@ def test_metrics_text(client: FlaskClient) -> None:
     assert "search_request_seconds_bucket" in text
 
 
-def test_metrics_count_elasticsearch_errors(client: FlaskClient, store: Mock) -> None:
+def test_metrics_count_elasticsearch_errors(store: Mock) -> None:
+    client = make_app(store, admin_token=TOKEN).test_client()
     store.msearch.side_effect = StoreUnavailable("down")
     assert client.get("/api/search?q=古树&mode=keyword").status_code == 503
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers=AUTH).get_data(as_text=True)
     assert 'search_elasticsearch_errors_total{kind="unavailable"} 1.0' in text
 
 
