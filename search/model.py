@@ -9,6 +9,7 @@ from typing import Any
 
 from analyzers.embed import Embedder
 from search.results import Timing
+from store import deadline
 from store.errors import IndexNotFound, StoreError, StoreUnavailable
 from store.records import SearchResult
 from store.search_store import SearchStore
@@ -40,14 +41,18 @@ class Model:
         self.check()
         t0 = time.perf_counter()
         vector = self.embedder.embed_query(text)
-        timing.embed_ms += (time.perf_counter() - t0) * 1000
+        spent = time.perf_counter() - t0
+        timing.embed_ms += spent * 1000
+        deadline.postpone(spent)  # the request deadline bounds Elasticsearch's time, not the model's
         return [float(x) for x in vector]
 
     def embed_passages(self, texts: Sequence[str], timing: Timing) -> list[list[float]]:
         """Vectors of a draft's pieces (the caller has run check())."""
         t0 = time.perf_counter()
         vectors: Any = self.embedder.embed_passages(list(texts))
-        timing.embed_ms += (time.perf_counter() - t0) * 1000
+        spent = time.perf_counter() - t0
+        timing.embed_ms += spent * 1000
+        deadline.postpone(spent)  # the request deadline bounds Elasticsearch's time, not the model's
         return [[float(x) for x in v] for v in vectors]
 
     def check(self) -> None:

@@ -33,3 +33,11 @@ def remaining() -> float | None:
     if left <= 0:
         raise DeadlineExceeded("the request's time for Elasticsearch is used up")
     return left
+
+
+def postpone(seconds: float) -> None:
+    """Move this context's deadline `seconds` later: time spent on something else than Elasticsearch (a
+    draft's embedding, bounded by its own limits) does not use up the budget of its Elasticsearch calls."""
+    at = _deadline.get()
+    if at is not None:
+        _deadline.set(at + seconds)
