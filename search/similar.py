@@ -9,7 +9,8 @@ draft's most frequent terms, so shared names and terms count too.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -29,6 +30,7 @@ MAX_SEGMENTS = 48  # a 20,000-character draft is sampled evenly down to this man
 KNN_PER_SEGMENT = 20
 KEYWORD_WEIGHT = 0.2
 MATCHES_PER_DOCUMENT = 12
+DOCUMENT_CACHE_SIZE = 2048  # stored documents' precedent lists kept per process (a few KB each)
 _SENTENCE_END = re.compile(rf"(?<=[{SENTENCE_ENDS}\n])")  # a draft is cut after sentences and lines
 
 
@@ -136,6 +138,33 @@ def _cosine(es_score: float) -> float:
     return 2 * es_score - 1
 
 
+class _DocumentCache:
+    """A stored document's precedents, per index version (store.index_version()): a document page lists
+    them on every view, and they change only when the index does. Bounded, least recently used out."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, str, int], PrecedentResult] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, int]) -> PrecedentResult | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str, int], result: PrecedentResult) -> None:
+        with self._lock:
+            self._entries[key] = result
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+DOCUMENT_CACHE = _DocumentCache(DOCUMENT_CACHE_SIZE)
+
+
 def precedents(
     store: SearchStore,
     model: Model,
@@ -145,9 +174,34 @@ def precedents(
     size: int,
     filters: Filters | None,
 ) -> PrecedentResult:
-    """Documents most similar to a draft, or to a stored document (which is then excluded).
+    """Documents most similar to a draft, or to a stored document (which is then excluded); a stored
+    document's list (without filters) comes from DOCUMENT_CACHE after its first computation.
 
     Raises LookupError when doc_id names no stored document."""
+    if doc_id is None or (filters is not None and filters != Filters()):
+        return _precedents(store, model, segmenter, text, doc_id, size, filters)
+    timing = Timing()
+    version = store.index_version()
+    key = (version or "", doc_id, size)
+    cached = DOCUMENT_CACHE.get(key) if version else None
+    if cached is not None:
+        times = timing.as_dict()
+        return replace(cached, took_ms=round(times["total_ms"]), timing={**times, "cached": 1.0})
+    result = _precedents(store, model, segmenter, text, doc_id, size, filters)
+    if version:
+        DOCUMENT_CACHE.put(key, result)
+    return result
+
+
+def _precedents(
+    store: SearchStore,
+    model: Model,
+    segmenter: Segmenter,
+    text: str | None,
+    doc_id: str | None,
+    size: int,
+    filters: Filters | None,
+) -> PrecedentResult:
     timing = Timing()
     filters = filters or Filters()
     if doc_id is not None:
