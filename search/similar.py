@@ -41,7 +41,7 @@ class Segment:
     end: int
 
 
-def cut_draft(text: str) -> list[Segment]:
+def cut_draft(text: str, max_segments: int = MAX_SEGMENTS) -> list[Segment]:
     """Sentences merged into segments of roughly SEGMENT_MIN..MAX characters, with their offsets."""
     segments: list[Segment] = []
     start = cursor = 0
@@ -52,9 +52,9 @@ def cut_draft(text: str) -> list[Segment]:
             start = cursor
     if text[start:].strip():
         segments.extend(_span(text, start, len(text)))
-    if len(segments) > MAX_SEGMENTS:
-        step = len(segments) / MAX_SEGMENTS
-        segments = [segments[int(i * step)] for i in range(MAX_SEGMENTS)]
+    if len(segments) > max_segments:
+        step = len(segments) / max_segments
+        segments = [segments[int(i * step)] for i in range(max_segments)]
     return segments
 
 
@@ -79,7 +79,8 @@ def top_terms(text: str, segmenter: Segmenter, n: int = 30) -> list[str]:
 def bodies(
     segments: list[Segment], vectors: list[list[float]], terms: list[str], filters: Filters
 ) -> list[dict[str, Any]]:
-    """One kNN search per draft segment, then one for documents sharing the draft's frequent terms."""
+    """One kNN search per (distinct) draft segment, then one for documents sharing the draft's frequent
+    terms: all sent in one msearch."""
     knn = [queries.knn_passages_body(v, filters, KNN_PER_SEGMENT, queries.PASSAGE_FIELDS) for v in vectors]
     return knn + ([queries.terms_documents_body(terms, filters)] if terms else [])
 
@@ -210,13 +211,19 @@ def _precedents(
             raise LookupError(doc_id)
         text = doc["text"]
         filters = replace(filters, exclude_doc_ids=(doc_id,))
-    segments = cut_draft(text or "")
+    segments = cut_draft(text or "", MAX_SEGMENTS)
     model.check()
-    vectors = model.embed_passages([s.text for s in segments], timing) if segments else []
+    # Repeated segments (boilerplate, pasted clauses) are embedded and searched once; each still counts.
+    first: dict[str, Segment] = {}
+    for s in segments:
+        first.setdefault(s.text, s)
+    distinct = list(first.values())
+    vectors = model.embed_passages([s.text for s in distinct], timing) if distinct else []
     terms = top_terms(text or "", segmenter)
-    results = model.search(timing, bodies(segments, vectors, terms, filters)) if segments else []
-    knn = [r.hits for r in results[: len(segments)]]
-    keyword = results[len(segments)].hits if len(results) > len(segments) else []
+    results = model.search(timing, bodies(distinct, vectors, terms, filters)) if distinct else []
+    found = {s.text: r.hits for s, r in zip(distinct, results, strict=False)}
+    knn = [found[s.text] for s in segments]
+    keyword = results[len(distinct)].hits if len(results) > len(distinct) else []
     hits = []
     for c in rank(segments, knn, keyword)[:size]:
         hit = hit_of(c, segmenter)
