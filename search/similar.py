@@ -26,7 +26,10 @@ from store.search_store import SearchStore
 
 SEGMENT_MIN_CHARS = 60
 SEGMENT_MAX_CHARS = 300
-MAX_SEGMENTS = 48  # a 20,000-character draft is sampled evenly down to this many segments
+# A long draft is sampled evenly down to this many segments: embedding them is most of a draft's cost
+# (48 took ~2 s for 20,000 characters). The judged precedent queries rank the same with 16 as with 48;
+# long drafts keep their top document (docs/benchmarks.md, `python -m bench.drafts`).
+MAX_SEGMENTS = 16
 KNN_PER_SEGMENT = 20
 KEYWORD_WEIGHT = 0.2
 MATCHES_PER_DOCUMENT = 12
