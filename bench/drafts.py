@@ -2,7 +2,7 @@
 latency of 1,000- and 20,000-character drafts, and whether the segment cap (search/similar.py
 MAX_SEGMENTS) ranks the same documents as a reference cap, on the judged precedent queries and on long drafts.
 
-    python -m bench.drafts [--repeats 7] [--reference-cap 48]
+    python -m bench.drafts [--repeats 7] [--reference-cap 48] [--latency-only]
 
 Drafts are cut from the stored documents' texts (concatenated in doc_id order), so any index will do.
 """
@@ -84,6 +84,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--reference-cap", type=int, default=48, help="segment cap to compare rankings against")
+    ap.add_argument("--latency-only", action="store_true")
     args = ap.parse_args()
     settings = Settings()
     store = SearchStore(settings.es)
@@ -91,7 +92,8 @@ def main() -> None:
     by_length = drafts(store)
     searcher.similar(text=by_length[LENGTHS[0]][0])  # load the model
     latency(searcher, by_length, args.repeats)
-    agreement(searcher, by_length, args.reference_cap)
+    if not args.latency_only:
+        agreement(searcher, by_length, args.reference_cap)
 
 
 if __name__ == "__main__":
