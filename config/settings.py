@@ -36,6 +36,9 @@ class EsSettings(_Section):
     # and about one shard per node, so searches and merges use every machine (docs/operations.md).
     shards: int = Field(default=1, ge=1)
     replicas: int = Field(default=0, ge=0)
+    # How new indices store passage vectors: float32 HNSW, or int8_hnsw (scalar-quantized, ~4x less
+    # memory for the graph's vectors; measured in docs/benchmarks.md). Takes effect on the next build.
+    vector_index: Literal["hnsw", "int8_hnsw"] = "hnsw"
 
     @field_validator("url")
     @classmethod

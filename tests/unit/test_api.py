@@ -320,10 +320,13 @@ def test_metrics_count_elasticsearch_errors(store: Mock) -> None:
     assert 'search_elasticsearch_errors_total{kind="unavailable"} 1.0' in text
 
 
-def test_healthz_reports_the_model_and_its_licence(client: FlaskClient) -> None:
-    model = client.get("/healthz").get_json()["model"]
+def test_healthz_reports_the_model_and_its_licence(store: Mock) -> None:
+    token = "t" * 32
+    client = make_app(store, admin_token=token).test_client()
+    private = {"Authorization": f"Bearer {token}"}  # the details are the operators' view
+    model = client.get("/healthz", headers=private).get_json()["model"]
     # The configured model is m3e-small; its licence is quoted from its README without loading it.
     assert "仅供研究使用" in model["licence"] and model["licence_source"] == "README.md, section License"
     client.get("/api/search?q=古树&mode=semantic")
-    model = client.get("/healthz").get_json()["model"]
+    model = client.get("/healthz", headers=private).get_json()["model"]
     assert (model["name"], model["dims"], model["loaded"]) == ("fake", 8, True)  # what actually runs

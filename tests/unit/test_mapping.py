@@ -29,3 +29,8 @@ def test_segmented_fields_split_on_whitespace_only() -> None:
         assert props[name]["analyzer"] == "whitespace"
     assert props["text"]["index"] is False
     assert props["doc_number"]["type"] == "keyword"
+
+
+def test_vectors_can_be_int8_quantized() -> None:
+    body = index_body(EsSettings(vector_index="int8_hnsw"), "m", 8)
+    assert body["mappings"]["properties"]["vector"]["index_options"]["type"] == "int8_hnsw"
