@@ -95,9 +95,33 @@ def fuse(
             p.score = COVERAGE_WEIGHT * p.coverage + (1 - COVERAGE_WEIGHT) * fused if all(weights) else fused
     ranked = sorted(candidates, key=lambda c: (-c.score, c.doc_id))
     if exact_doc_number:
-        exact = [c for c in ranked if c.source.get("doc_number") == exact_doc_number]
+        exact = [c for c in ranked if bears_number(c.source, exact_doc_number)]
+        exact.sort(key=lambda c: _version_rank(c.source, exact_doc_number))
         ranked = exact + [c for c in ranked if c not in exact]
     return ranked
+
+
+REVISING_ROLES = ("修订", "修正")
+
+
+def bears_number(source: dict[str, Any], number: str) -> bool:
+    """The document bears this 文号 (any of its numbers), or this issuer-free decree key ("令第601号")."""
+    return (
+        source.get("doc_number") == number
+        or number in (source.get("doc_numbers") or [])
+        or (number.startswith("令第") and number in (source.get("doc_number_parts") or []))
+    )
+
+
+def produced_by(source: dict[str, Any], number: str) -> bool:
+    """This version is the one `number` produced: the number is its latest revision or amendment."""
+    revisions = [e for e in source.get("doc_number_history") or [] if e.get("role") in REVISING_ROLES]
+    return bool(revisions) and revisions[-1].get("number") == number
+
+
+def _version_rank(source: dict[str, Any], number: str) -> tuple[int, int]:
+    """Among the versions bearing a number: the one a revision decree produced, then the current one."""
+    return (0 if produced_by(source, number) else 1, 1 if source.get("superseded_by") else 0)
 
 
 def coverage(passage_tokens: Collection[str], tokens: list[str]) -> float:

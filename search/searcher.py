@@ -13,7 +13,7 @@ from analyzers.segment import Segmenter, mark_terms
 from analyzers.synonyms import Synonyms
 from analyzers.textnorm import fold
 from config.settings import Settings
-from search import documents, fusion
+from search import documents, fusion, versions
 from search.fusion import Candidate, PassageScore
 from search.model import Model, timed_msearch
 from search.results import (
@@ -27,6 +27,7 @@ from search.results import (
 )
 from search.shaping import facets_from_aggs, facets_from_candidates, hit_of
 from search.similar import precedents
+from search.spelling import did_you_mean
 from search.understand import AnalysedQuery, analyse
 from store import queries
 from store.records import Filters
@@ -77,14 +78,17 @@ class Searcher:
         u = self.analyse(p.q)
         if not p.q:
             ranked, total, facets = self._browse(p, timing)
-        elif p.mode == "keyword" or (u.doc_number and p.mode == "hybrid"):
+        elif p.mode == "keyword" or (u.exact_number and p.mode == "hybrid"):
             ranked, total, facets = self._keyword_only(p, u, timing)
         else:
             ranked, total, facets = self._fused(p, u, timing)
-        hits = self._shape(ranked, u)
+        # Versions of one document fold under the one shown (on this page's hits).
+        ranked = versions.fold(ranked, u.exact_number)
+        hits = versions.attach(self._shape(ranked, u), ranked, self.store)
+        correction = did_you_mean(self.store, p.q) if p.q and not u.exact_number else None
         times = timing.as_dict()
         query = {**p.as_dict(), **u.as_dict()}
-        return SearchResult(query, total, round(times["total_ms"]), hits, facets, times)
+        return SearchResult(query, total, round(times["total_ms"]), hits, facets, times, correction)
 
     def _keyword_bodies(
         self, p: SearchParams, u: AnalysedQuery, n_docs: int, facets: bool = True
@@ -93,7 +97,14 @@ class Searcher:
         document cannot fill the window, plus the facets unless the caller counts them itself), and the
         best passages regardless of document (a document's second and third passage). Collapse's own
         inner_hits would run one more search per document."""
-        query = queries.keyword_query(u.groups, p.filters, u.doc_numbers, u.folded, question=u.question)
+        query = queries.keyword_query(
+            u.groups,
+            p.filters,
+            u.doc_numbers,
+            u.folded,
+            question=u.question,
+            issuerless_number=u.issuerless_number,
+        )
         # Every fetched hit costs Elasticsearch ~0.1 ms: enough extra passages for this page's documents.
         n_passages = min(n_docs, p.page * p.size * EXTRA_PASSAGES_PER_DOC)
         return [
@@ -110,7 +121,7 @@ class Searcher:
         # Only this page's documents are shown, and nothing is fused with them.
         results = timed_msearch(self.store, timing, self._keyword_bodies(p, u, p.page * p.size))
         candidates = _keyword_candidates(results)
-        ranked = _sorted(fusion.fuse(list(candidates.values()), (1.0, 0.0), u.doc_number), p.sort)
+        ranked = _sorted(fusion.fuse(list(candidates.values()), (1.0, 0.0), u.exact_number), p.sort)
         offset = (p.page - 1) * p.size
         aggs = results[0].aggregations
         total = int(aggs.get("doc_count", {}).get("value", len(ranked)))
@@ -147,7 +158,9 @@ class Searcher:
             telling = [t for t in u.tokens if t not in title] or u.tokens
             for passage in c.passages.values():
                 passage.coverage = fusion.coverage(_tokens(passage), telling)
-        ranked = fusion.fuse(list(candidates.values()), fusion.weights_for(u.question, p.mode), u.doc_number)
+        ranked = fusion.fuse(
+            list(candidates.values()), fusion.weights_for(u.question, p.mode), u.exact_number
+        )
         if p.mode == "hybrid":  # what "matches": keyword matches and clearly related documents
             ranked = fusion.matching(ranked)
             total = len(ranked)

@@ -55,6 +55,9 @@ def make_store() -> Mock:
     store.document_passages.return_value = []
     store.documents_numbered.return_value = []
     store.documents_citing.return_value = []
+    store.documents_in_groups.return_value = []
+    store.spelling_options.return_value = []
+    store.phrases_held.return_value = []
     return store
 
 
