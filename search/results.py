@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analyzers.docnum import looks_like_doc_number_query
-from analyzers.validity import STATUSES
+from analyzers.validity import STATUS_LABELS, STATUSES
 from store.records import Filters  # service/ builds a SearchParams's Filters from here
 
 VALIDITY_STATUSES = STATUSES  # what the validity filter accepts
+VALIDITY_LABELS = STATUS_LABELS  # 现行有效, 已被修订 ...
 
 
 def canonical_number(value: str) -> str | None:

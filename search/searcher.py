@@ -83,7 +83,8 @@ class Searcher:
         else:
             ranked, total, facets = self._fused(p, u, timing)
         # Versions of one document fold under the one shown (on this page's hits).
-        ranked = versions.fold(ranked, u.exact_number)
+        folded = versions.fold(ranked, u.exact_number)
+        total, ranked = total - (len(ranked) - len(folded)), folded
         hits = versions.attach(self._shape(ranked, u), ranked, self.store)
         correction = did_you_mean(self.store, p.q) if p.q and not u.exact_number else None
         times = timing.as_dict()

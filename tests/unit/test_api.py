@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -319,3 +321,42 @@ def test_metrics_count_elasticsearch_errors(client: FlaskClient, store: Mock) ->
     assert client.get("/api/search?q=古树&mode=keyword").status_code == 503
     text = client.get("/metrics").get_data(as_text=True)
     assert 'search_elasticsearch_errors_total{kind="unavailable"} 1.0' in text
+
+
+def test_csv_export_has_a_bom_and_the_page_columns(client: FlaskClient, store: Mock) -> None:
+    response = client.get("/api/search", query_string={"q": "古树", "mode": "keyword", "format": "csv"})
+    assert response.status_code == 200
+    assert response.content_type == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = response.get_data()
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["rank", "title", "doc_number", "issuer", "date", "kind", "validity", "versions", "url"]
+    assert rows[1][:3] == ["1", PASSAGE["title"], PASSAGE["doc_number"]]
+    assert rows[1][-1] == "http://localhost/documents/d1"
+    (bodies,), _ = store.msearch.call_args
+    assert bodies[0]["size"] == 1000  # a CSV export is one page of up to 1,000 hits
+
+
+@pytest.mark.parametrize(
+    ("args", "param"),
+    [
+        ({"doc_number": "古树名木"}, "doc_number"),
+        ({"validity": "valid"}, "validity"),
+        ({"format": "xml"}, "format"),
+    ],
+)
+def test_bad_filter_values_are_400_naming_the_parameter(
+    client: FlaskClient, args: dict[str, str], param: str
+) -> None:
+    body = assert_error(
+        client.get("/api/search", query_string={"q": "古树", **args}), 400, "invalid_parameter"
+    )
+    assert body["message"].startswith(param)
+
+
+def test_hits_carry_validity_and_versions(client: FlaskClient, store: Mock) -> None:
+    hit = client.get("/api/search", query_string={"q": "古树", "mode": "keyword"}).get_json()["hits"][0]
+    assert hit["validity"]["status"] in ("current", "unknown")
+    assert hit["versions"] == {"count": 0, "links": []}
+    assert hit["doc_numbers"] == [] and "promulgated" in hit
