@@ -113,15 +113,19 @@ def bears_number(source: dict[str, Any], number: str) -> bool:
     )
 
 
-def produced_by(source: dict[str, Any], number: str) -> bool:
-    """This version is the one `number` produced: the number is its latest revision or amendment."""
+def produced_by(source: dict[str, Any], number: str) -> int:
+    """How surely this version is the one `number` produced: 0 when the decree revised or amended it on
+    the version's own date, 1 when it is the latest numbered revision of its history, else 2. (A later
+    version revised by an unnumbered decision also lists the number as its latest numbered revision.)"""
     revisions = [e for e in source.get("doc_number_history") or [] if e.get("role") in REVISING_ROLES]
-    return bool(revisions) and revisions[-1].get("number") == number
+    if any(e.get("number") == number and e.get("date") == source.get("date") for e in revisions):
+        return 0
+    return 1 if revisions and revisions[-1].get("number") == number else 2
 
 
 def _version_rank(source: dict[str, Any], number: str) -> tuple[int, int]:
     """Among the versions bearing a number: the one a revision decree produced, then the current one."""
-    return (0 if produced_by(source, number) else 1, 1 if source.get("superseded_by") else 0)
+    return (produced_by(source, number), 1 if source.get("superseded_by") else 0)
 
 
 def coverage(passage_tokens: Collection[str], tokens: list[str]) -> float:

@@ -17,7 +17,21 @@ pytestmark = pytest.mark.e2e
 
 DOC_NUMBER = "聊政办字〔2023〕24号"  # 聊城市排污权有偿使用和交易试点暂行办法
 DOC_NUMBER_VARIANTS = [DOC_NUMBER, "聊政办字[2023]24号", "聊政办字2023第24号", "聊政办字 2023 24号"]
-HIT_KEYS = {"doc_id", "title", "doc_number", "issuer", "date", "kind", "score", "url", "passages"}
+HIT_KEYS = {
+    "doc_id",
+    "title",
+    "doc_number",
+    "issuer",
+    "date",
+    "kind",
+    "score",
+    "url",
+    "doc_numbers",
+    "promulgated",
+    "validity",
+    "versions",
+    "passages",
+}
 PASSAGE_KEYS = {"passage_id", "text", "highlight", "heading"}
 MODES = ["keyword", "semantic", "hybrid"]
 

@@ -72,3 +72,23 @@ def test_history_links_the_versions_by_date() -> None:
         ("2019-03-02", "修订", "old"),
         ("2024-09-27", "修订", None),
     ]
+
+
+def test_a_later_version_revised_without_a_number_does_not_take_the_decree() -> None:
+    revised_2020 = [{"number": "国务院令第731号", "role": "修订", "date": "2020-10-07"}]
+    v2020 = Candidate(
+        "v2020",
+        {
+            "date": "2020-10-07",
+            "superseded_by": "v2024",
+            "doc_numbers": ["国务院令第731号"],
+            "doc_number_history": revised_2020,
+        },
+        keyword=1.0,
+    )
+    v2024 = Candidate(
+        "v2024",
+        {"date": "2024-05-26", "doc_numbers": ["国务院令第731号"], "doc_number_history": revised_2020},
+        keyword=2.0,
+    )
+    assert fuse([v2024, v2020], (1.0, 0.0), "国务院令第731号")[0].doc_id == "v2020"
