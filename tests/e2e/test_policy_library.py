@@ -125,7 +125,7 @@ def test_validity_filter_and_facet(laws: httpx.Client) -> None:
     body = search(laws, q="烈士褒扬条例", validity="superseded", mode="keyword")
     assert body["hits"] and all(h["validity"]["status"] == "superseded" for h in body["hits"])
     facets = {b["value"]: b["count"] for b in search(laws, q="条例", mode="keyword")["facets"]["validity"]}
-    assert facets.get("superseded", 0) >= 3, facets
+    assert facets.get("superseded", 0) >= 2 and facets.get("current", 0) >= 2, facets
 
 
 def test_document_page_shows_the_history(laws: httpx.Client) -> None:
