@@ -76,7 +76,7 @@ def test_each_mode_finds_the_document_about_old_trees(http: httpx.Client, mode: 
     # Meaning alone may put the greening plan first (it asks to 加强古树名木保护, judged relevant too);
     # the modes that weigh the words put the register of old trees first.
     assert any("古树" in t for t in (titles[:2] if mode == "semantic" else titles[:1])), titles
-    assert set(body["facets"]) == {"issuer", "kind", "year"}
+    assert set(body["facets"]) == {"issuer", "kind", "year", "validity"}
     for hit in body["hits"]:
         assert set(hit) == HIT_KEYS and hit["url"] == f"/documents/{hit['doc_id']}"
         assert 1 <= len(hit["passages"]) <= 3
