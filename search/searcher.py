@@ -89,7 +89,9 @@ class Searcher:
         correction = did_you_mean(self.store, p.q) if p.q and not u.exact_number else None
         times = timing.as_dict()
         query = {**p.as_dict(), **u.as_dict()}
-        return SearchResult(query, total, round(times["total_ms"]), hits, facets, times, correction)
+        return SearchResult(
+            query, total, round(times["total_ms"]), hits, facets, times, did_you_mean=correction
+        )
 
     def _keyword_bodies(
         self, p: SearchParams, u: AnalysedQuery, n_docs: int, facets: bool = True
