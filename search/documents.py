@@ -8,6 +8,7 @@ from analyzers.docnum import canonical_doc_number
 from analyzers.segment import Segmenter
 from analyzers.structure import Block, layout_blocks
 from search.results import Citation, DocumentPassage, DocumentView, Suggestion, document_url
+from search.versions import with_versions
 from store.errors import IndexNotFound, StoreError
 from store.lifecycle import now_iso
 from store.search_store import SearchStore
@@ -24,7 +25,7 @@ def document(store: SearchStore, doc_id: str) -> DocumentView | None:
         DocumentPassage(p["passage_id"], p["ordinal"], p["text"], p["heading"], p["start"], p["end"])
         for p in store.document_passages(doc_id)
     ]
-    return DocumentView(
+    view = DocumentView(
         doc_id=doc.get("doc_id", doc_id),
         title=doc.get("title"),
         doc_number=doc.get("doc_number"),
@@ -41,6 +42,7 @@ def document(store: SearchStore, doc_id: str) -> DocumentView | None:
         cites=_cites(store, list(doc.get("cites") or [])),
         cited_by=_cited_by(store, doc.get("doc_number"), doc_id),
     )
+    return with_versions(view, doc, store)
 
 
 def layout(view: DocumentView) -> list[Block]:

@@ -96,9 +96,37 @@ def fuse(
     # Ties break the same way on every request: newer first, then by id.
     ranked = sorted(candidates, key=lambda c: (-c.score, _newest_first(c), c.doc_id))
     if exact_doc_number:
-        exact = [c for c in ranked if c.source.get("doc_number") == exact_doc_number]
+        exact = [c for c in ranked if bears_number(c.source, exact_doc_number)]
+        exact.sort(key=lambda c: _version_rank(c.source, exact_doc_number))
         ranked = exact + [c for c in ranked if c not in exact]
     return ranked
+
+
+REVISING_ROLES = ("修订", "修正")
+
+
+def bears_number(source: dict[str, Any], number: str) -> bool:
+    """The document bears this 文号 (any of its numbers), or this issuer-free decree key ("令第601号")."""
+    return (
+        source.get("doc_number") == number
+        or number in (source.get("doc_numbers") or [])
+        or (number.startswith("令第") and number in (source.get("doc_number_parts") or []))
+    )
+
+
+def produced_by(source: dict[str, Any], number: str) -> int:
+    """How surely this version is the one `number` produced: 0 when the decree revised or amended it on
+    the version's own date, 1 when it is the latest numbered revision of its history, else 2. (A later
+    version revised by an unnumbered decision also lists the number as its latest numbered revision.)"""
+    revisions = [e for e in source.get("doc_number_history") or [] if e.get("role") in REVISING_ROLES]
+    if any(e.get("number") == number and e.get("date") == source.get("date") for e in revisions):
+        return 0
+    return 1 if revisions and revisions[-1].get("number") == number else 2
+
+
+def _version_rank(source: dict[str, Any], number: str) -> tuple[int, int]:
+    """Among the versions bearing a number: the one a revision decree produced, then the current one."""
+    return (produced_by(source, number), 1 if source.get("superseded_by") else 0)
 
 
 def coverage(passage_tokens: Collection[str], tokens: list[str]) -> float:

@@ -6,7 +6,17 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from analyzers.docnum import looks_like_doc_number_query
+from analyzers.validity import STATUS_LABELS, STATUSES
 from store.records import Filters  # service/ builds a SearchParams's Filters from here
+
+VALIDITY_STATUSES = STATUSES  # what the validity filter accepts
+VALIDITY_LABELS = STATUS_LABELS  # 现行有效, 已被修订 ...
+
+
+def canonical_number(value: str) -> str | None:
+    """The canonical 文号 of a filter value typed any way (国务院令601号 -> 国务院令第601号), or None."""
+    return looks_like_doc_number_query(value)
 
 
 def document_url(doc_id: str) -> str:
@@ -26,7 +36,7 @@ class SearchParams:
 
     def as_dict(self) -> dict[str, Any]:
         """The parameters as echoed back: only the filters in force."""
-        names = ("issuer", "kind", "doc_number", "date_from", "date_to")
+        names = ("issuer", "kind", "doc_number", "date_from", "date_to", "validity")
         active = {k: getattr(self.filters, k) for k in names if getattr(self.filters, k)}
         return {
             "q": self.q,
@@ -66,6 +76,37 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Validity:
+    """Whether a document is in force today, why, and the documents that replaced or repealed it."""
+
+    status: str  # analyzers.validity.STATUSES
+    label: str  # 现行有效, 已被修订 ...
+    reason: str  # for people: "有效期至2025年6月30日"
+    effective_from: str | None = None
+    expires_on: str | None = None
+    superseded_by: str | None = None  # doc_id of the version that replaced it
+    supersedes: tuple[str, ...] = ()  # doc_ids of the versions it replaced
+    repealed_by: str | None = None  # doc_id
+
+
+@dataclass(frozen=True)
+class VersionLink:
+    doc_id: str
+    title: str | None
+    date: str | None
+    url: str
+    current: bool  # no newer version
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The other versions of a document (same version group), newest first."""
+
+    count: int = 0
+    links: tuple[VersionLink, ...] = ()
+
+
+@dataclass(frozen=True)
 class Hit:
     """One document of a result list with its best passages."""
 
@@ -78,6 +119,10 @@ class Hit:
     score: float
     url: str
     passages: list[Passage]
+    doc_numbers: tuple[str, ...] = ()
+    promulgated: str | None = None
+    validity: Validity | None = None
+    versions: Versions = field(default_factory=Versions)
 
 
 @dataclass(frozen=True)
@@ -92,11 +137,12 @@ class SearchResult:
     total: int
     took_ms: int
     hits: list[Hit]
-    facets: dict[str, list[FacetBucket]]  # issuer, kind, year
+    facets: dict[str, list[FacetBucket]]  # issuer, kind, year, validity
     timing: dict[str, float]
     # "eq": total counts every matching document; "gte": the ranked window was full, so there are at least
     # `total` (as Elasticsearch's own total_hits.relation)
     total_relation: str = "eq"
+    did_you_mean: str | None = None  # a correction of a mistyped query, from the index's vocabulary
 
 
 @dataclass(frozen=True)
@@ -163,6 +209,22 @@ class DocumentView:
     passages: list[DocumentPassage]
     cites: list[Citation]
     cited_by: list[Citation]
+    doc_numbers: tuple[str, ...] = ()
+    promulgated: str | None = None
+    validity: Validity | None = None
+    versions: Versions = field(default_factory=Versions)
+    history: tuple[HistoryEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One step of a document's revision history: a decree and what it did, or another version."""
+
+    date: str | None
+    number: str | None  # the decree, if any
+    event: str  # 公布, 修订, 修正, 废止, or 版本 (another version in the index)
+    doc_id: str | None  # the version in the index this step produced, if known
+    title: str | None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from analyzers.segment import Segmenter, mark_terms
 from analyzers.synonyms import Synonyms
 from analyzers.textnorm import fold
 from config.settings import Settings
-from search import documents, fusion
+from search import documents, fusion, versions
 from search.fusion import Candidate, PassageScore
 from search.model import Model, timed_msearch
 from search.results import (
@@ -28,6 +28,7 @@ from search.results import (
 )
 from search.shaping import facets_from_aggs, facets_from_candidates, hit_of
 from search.similar import precedents
+from search.spelling import did_you_mean
 from search.understand import AnalysedQuery, analyse
 from store import queries
 from store.records import Filters
@@ -77,22 +78,41 @@ class Searcher:
         """Documents for a query (passages collapsed), with facets; see the API contract."""
         timing = Timing()
         u = self.analyse(p.q)
-        if not p.q:
+        if not p.q:  # browsing pages in Elasticsearch: versions fold within the page
             ranked, total, facets = self._browse(p, timing)
-        elif p.mode == "keyword" or (u.doc_number and p.mode == "hybrid"):
-            ranked, total, facets = self._keyword_only(p, u, timing)
+            folded = versions.fold(ranked, u.exact_number)
+            total, ranked = total - (len(ranked) - len(folded)), folded
         else:
-            ranked, total, facets = self._fused(p, u, timing)
-        hits = self._shape(ranked, u)
+            if p.mode == "keyword" or (u.exact_number and p.mode == "hybrid"):
+                ranked, total, facets = self._keyword_only(p, u, timing)
+            else:
+                ranked, total, facets = self._fused(p, u, timing)
+            # Versions of one document fold under the one shown, over the whole ranked window, then the
+            # page is cut: every page is a slice of the same folded ranking.
+            folded = versions.fold(ranked, u.exact_number)
+            total -= len(ranked) - len(folded)
+            if len(folded) < len(ranked) and not (p.mode == "keyword" or u.exact_number):
+                facets = facets_from_candidates(folded)  # counted over what is shown, as total is
+            offset = (p.page - 1) * p.size
+            ranked = folded[offset : offset + p.size]
+        hits = versions.attach(self._shape(ranked, u), ranked, self.store)
+        correction = did_you_mean(self.store, p.q) if p.q and not u.exact_number else None
         times = timing.as_dict()
         query = {**p.as_dict(), **u.as_dict()}
-        relation = "gte" if total >= self.window and p.q and p.mode != "keyword" else "eq"
-        return SearchResult(query, total, round(times["total_ms"]), hits, facets, times, relation)
+        relation = "gte" if total >= self._window_for(p) and p.q and p.mode != "keyword" else "eq"
+        return SearchResult(
+            query, total, round(times["total_ms"]), hits, facets, times, relation, did_you_mean=correction
+        )
 
     @property
     def window(self) -> int:
         """Documents ranked per query; pages are cut from them (params refuse pages beyond it)."""
         return self.settings.service.result_window
+
+    def _window_for(self, p: SearchParams) -> int:
+        """The ranked window: the configured one, or deeper for an export (format=csv asks for one page of
+        up to 1,000 documents)."""
+        return max(self.window, p.page * p.size)
 
     def _keyword_bodies(
         self, p: SearchParams, u: AnalysedQuery, n_docs: int, facets: bool = True
@@ -101,16 +121,23 @@ class Searcher:
         document cannot fill the window, plus the facets unless the caller counts them itself), and the
         best passages regardless of document (a document's second and third passage). Collapse's own
         inner_hits would run one more search per document."""
-        query = queries.keyword_query(u.groups, p.filters, u.doc_numbers, u.folded, question=u.question)
+        query = queries.keyword_query(
+            u.groups,
+            p.filters,
+            u.doc_numbers,
+            u.folded,
+            question=u.question,
+            issuerless_number=u.issuerless_number,
+        )
         return [
             queries.keyword_documents_body(query, n_docs, facets),
             queries.keyword_passages_body(query, KEYWORD_EXTRA_PASSAGES),
         ]
 
     def _keyword_only(self, p: SearchParams, u: AnalysedQuery, timing: Timing) -> _Page:
-        results = timed_msearch(self.store, timing, self._keyword_bodies(p, u, self.window))
+        results = timed_msearch(self.store, timing, self._keyword_bodies(p, u, self._window_for(p)))
         candidates = _keyword_candidates(results)
-        ranked = _sorted(fusion.fuse(list(candidates.values()), (1.0, 0.0), u.doc_number), p.sort)
+        ranked = _sorted(fusion.fuse(list(candidates.values()), (1.0, 0.0), u.exact_number), p.sort)
         offset = (p.page - 1) * p.size
         aggs = results[0].aggregations
         total = int(aggs.get("doc_count", {}).get("value", len(ranked)))
@@ -118,7 +145,7 @@ class Searcher:
 
     def _fused(self, p: SearchParams, u: AnalysedQuery, timing: Timing) -> _Page:
         """Semantic or hybrid: both sides in one msearch, fused per document."""
-        n = self.window
+        n = self._window_for(p)
         vector = self.model.embed_query(p.q, timing)
         # Collapsed by document: one long document's passages would otherwise fill every kNN slot
         # (k=200 passages held only 4 documents for 妇女儿童发展), so ask for many passages and keep
@@ -148,13 +175,14 @@ class Searcher:
             telling = [t for t in u.tokens if t not in title] or u.tokens
             for passage in c.passages.values():
                 passage.coverage = fusion.coverage(_tokens(passage), telling)
-        ranked = fusion.fuse(list(candidates.values()), fusion.weights_for(u.question, p.mode), u.doc_number)
+        ranked = fusion.fuse(
+            list(candidates.values()), fusion.weights_for(u.question, p.mode), u.exact_number
+        )
         if p.mode == "hybrid":  # what "matches": keyword matches and clearly related documents
             ranked = fusion.matching(ranked)
             total = len(ranked)
         ranked = _sorted(ranked, p.sort)
-        offset = (p.page - 1) * p.size
-        return ranked[offset : offset + p.size], total, facets_from_candidates(ranked)
+        return ranked, total, facets_from_candidates(ranked)
 
     def _browse(self, p: SearchParams, timing: Timing) -> _Page:
         """No query text, only filters: the newest documents first."""

@@ -8,8 +8,10 @@ from typing import Any
 from analyzers.segment import Segmenter
 from search.fusion import Candidate, PassageScore, best_passages
 from search.results import FacetBucket, Hit, Passage, document_url
+from search.versions import validity_of
 
 FACETS = ("issuer", "kind", "year")
+VALIDITY = "validity"  # a facet counted by status (a filters aggregation, not terms)
 
 
 def passage_of(p: PassageScore, segmenter: Segmenter) -> Passage:
@@ -32,6 +34,9 @@ def hit_of(c: Candidate, segmenter: Segmenter, passages: int = 3) -> Hit:
         score=round(c.score, 6),
         url=document_url(c.doc_id),
         passages=[passage_of(p, segmenter) for p in best_passages(c, passages)],
+        doc_numbers=tuple(s.get("doc_numbers") or ()),
+        promulgated=s.get("promulgated"),
+        validity=validity_of(s),
     )
 
 
@@ -43,18 +48,25 @@ def facets_from_aggs(aggs: dict[str, Any]) -> dict[str, list[FacetBucket]]:
         out[name] = [
             FacetBucket(b["key"], int(b.get("docs", {}).get("value", b["doc_count"]))) for b in buckets
         ]
+    statuses = aggs.get(VALIDITY, {}).get("buckets", {})
+    out[VALIDITY] = [
+        FacetBucket(name, n)
+        for name, b in statuses.items()
+        if (n := int(b.get("docs", {}).get("value", b["doc_count"])))
+    ]
     return out
 
 
 def facets_from_candidates(candidates: list[Candidate]) -> dict[str, list[FacetBucket]]:
     """Facets over a fused candidate set (where no single Elasticsearch query saw all of it)."""
-    counts: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
+    counts: dict[str, dict[Any, int]] = {name: {} for name in (*FACETS, VALIDITY)}
     for c in candidates:
         date = c.source.get("date")
         values = {
             "issuer": c.source.get("issuer"),
             "kind": c.source.get("kind"),
             "year": int(str(date)[:4]) if date else None,
+            VALIDITY: validity_of(c.source).status,
         }
         for name, value in values.items():
             if value is not None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from analyzers.docnum import find_doc_numbers, looks_like_doc_number_query
+from analyzers.docnum import issuerless_doc_number_query, looks_like_doc_number_query, query_doc_numbers
 from analyzers.segment import Segmenter
 from analyzers.synonyms import Synonyms
 from analyzers.textnorm import fold
@@ -48,6 +48,12 @@ class AnalysedQuery:
     doc_number: str | None  # the whole query is this 文号
     doc_numbers: list[str]  # 文号 found in the query
     question: bool  # see is_question
+    issuerless_number: str | None = None  # the whole query is a decree without its issuer: "令第601号"
+
+    @property
+    def exact_number(self) -> str | None:
+        """The 文号 (or issuer-free decree key) the whole query is: its document goes first."""
+        return self.doc_number or self.issuerless_number
 
     @cached_property
     def term_set(self) -> frozenset[str]:
@@ -62,6 +68,7 @@ class AnalysedQuery:
             "tokens": self.tokens,
             "synonyms": synonyms,
             "doc_number": self.doc_number or (self.doc_numbers[0] if self.doc_numbers else None),
+            "issuerless_number": self.issuerless_number,
         }
 
 
@@ -72,9 +79,10 @@ def analyse(q: str, segmenter: Segmenter, synonyms: Synonyms) -> AnalysedQuery:
     """Everything the searcher needs to know about the query text, computed once."""
     tokens = segmenter.query_tokens(q) if q.strip() else []
     exact = looks_like_doc_number_query(q) if q else None
-    numbers = [exact] if exact else find_doc_numbers(q)
+    numbers = query_doc_numbers(q) if q else []
+    issuerless = issuerless_doc_number_query(q) if q and not exact else None
     groups = [
         [" ".join(segmenter.tokens(alt)) or alt for alt in group]
         for group in (synonyms.expand(tokens) if tokens else [])
     ]
-    return AnalysedQuery(q, fold(q), tokens, groups, exact, numbers, is_question(q))
+    return AnalysedQuery(q, fold(q), tokens, groups, exact, numbers, is_question(q), issuerless)

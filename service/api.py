@@ -13,8 +13,8 @@ from service.errors import Forbidden, InvalidParameter, NotFound
 from service.limits import admit_draft
 from service.metrics import CONTENT_TYPE
 from service.openapi import spec
-from service.params import parse_doc_id, parse_search, parse_similar, parse_suggest
-from service.responses import document_json, precedents_json, search_json, suggestion_json
+from service.params import parse_doc_id, parse_export, parse_search, parse_similar, parse_suggest
+from service.responses import document_json, precedents_json, search_csv, search_json, suggestion_json
 
 bp = Blueprint("api", __name__)
 
@@ -36,9 +36,16 @@ def _json(result: dict[str, Any], status: int = 200) -> Response:
 
 @bp.get("/api/search")
 def search() -> Response:
-    params = parse_search(request.args, _limits())
+    fmt, params = parse_export(request.args, _limits())
     g.mode = params.mode
-    return _json(search_json(_searcher().search(params)))
+    result = _searcher().search(params)
+    if fmt == "csv":
+        body = search_csv(result, request.host_url.rstrip("/"))
+        disposition = 'attachment; filename="search.csv"'
+        return Response(
+            body, content_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition}
+        )
+    return _json(search_json(result))
 
 
 @bp.post("/api/similar")

@@ -21,7 +21,14 @@ _FILTERS = [
         "name": "doc_number",
         "in": "query",
         "schema": {"type": "string", "maxLength": 128},
-        "description": "canonical 文号",
+        "description": "a 文号 typed any way (国务院令601号, 国发[2024]5号): documents bearing it among any of "
+        "their numbers (doc_numbers); a value that is not a 文号 is a 400",
+    },
+    {
+        "name": "validity",
+        "in": "query",
+        "schema": {"enum": ["current", "not_yet_effective", "expired", "repealed", "superseded", "unknown"]},
+        "description": "validity (时效性) today",
     },
     {
         "name": "date_from",
@@ -108,8 +115,58 @@ _SCHEMAS: dict[str, Any] = {
             "kind": {"type": ["string", "null"]},
             "score": {"type": "number"},
             "url": {"type": "string"},
+            "doc_numbers": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "every 文号 of the document: issued under, revised, amended or repealed by",
+            },
+            "promulgated": {
+                "type": ["string", "null"],
+                "description": "first promulgation (date: this version's)",
+            },
+            "validity": {"$ref": "#/components/schemas/Validity"},
+            "versions": {"$ref": "#/components/schemas/Versions"},
             "passages": {"type": "array", "items": {"$ref": "#/components/schemas/Passage"}},
             "matches": {"type": "array", "items": {"$ref": "#/components/schemas/Match"}},
+        },
+    },
+    "Validity": {
+        "type": ["object", "null"],
+        "properties": {
+            "status": {
+                "enum": ["current", "not_yet_effective", "expired", "repealed", "superseded", "unknown"]
+            },
+            "label": {
+                "type": "string",
+                "description": "现行有效, 尚未生效, 已失效, 已废止, 已被修订, 时效未知",
+            },
+            "reason": {"type": "string", "description": "e.g. 有效期至2025年6月30日"},
+            **{
+                f: {"type": ["string", "null"]}
+                for f in ("effective_from", "expires_on", "superseded_by", "repealed_by")
+            },
+            "supersedes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "doc_ids it replaced",
+            },
+        },
+    },
+    "Versions": {
+        "type": "object",
+        "description": "the other versions of the document in the index, newest first",
+        "properties": {
+            "count": {"type": "integer"},
+            "links": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        **{f: {"type": ["string", "null"]} for f in ("doc_id", "title", "date", "url")},
+                        "current": {"type": "boolean"},
+                    },
+                },
+            },
         },
     },
     "Document": {
@@ -139,6 +196,22 @@ _SCHEMAS: dict[str, Any] = {
             },
             "cites": {"type": "array", "items": {"$ref": "#/components/schemas/DocumentLink"}},
             "cited_by": {"type": "array", "items": {"$ref": "#/components/schemas/DocumentLink"}},
+            "doc_numbers": {"type": "array", "items": {"type": "string"}},
+            "promulgated": {"type": ["string", "null"]},
+            "validity": {"$ref": "#/components/schemas/Validity"},
+            "versions": {"$ref": "#/components/schemas/Versions"},
+            "history": {
+                "type": "array",
+                "description": "revision history, oldest first: date, decree, what happened (公布, 修订, 修正, "
+                "废止; 版本 = another version in the index), and the version it produced when indexed",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        f: {"type": ["string", "null"]}
+                        for f in ("date", "number", "event", "doc_id", "title")
+                    },
+                },
+            },
         },
     },
     "DocumentLink": {
@@ -193,6 +266,10 @@ _SCHEMAS: dict[str, Any] = {
             },
             "took_ms": {"type": "integer"},
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "did_you_mean": {
+                "type": ["string", "null"],
+                "description": "a correction of a mistyped query from the index's vocabulary",
+            },
             "facets": {
                 "type": "object",
                 "additionalProperties": {"type": "array", "items": {"$ref": "#/components/schemas/Bucket"}},
@@ -243,9 +320,25 @@ def spec() -> dict[str, Any]:
                             "schema": {"type": "integer", "minimum": 1, "maximum": 50},
                         },
                         {"name": "sort", "in": "query", "schema": {"enum": ["relevance", "date"]}},
+                        {
+                            "name": "format",
+                            "in": "query",
+                            "schema": {"enum": ["json", "csv"]},
+                            "description": "csv: the hits as a spreadsheet (UTF-8 with BOM; size up to 1000, "
+                            "default 1000; page ignored)",
+                        },
                         *_FILTERS,
                     ],
-                    "responses": {"200": results, **_errors(400, 429, 503)},
+                    "responses": {
+                        "200": {
+                            **results,
+                            "content": {
+                                **results["content"],
+                                "text/csv": {"schema": {"type": "string"}},
+                            },
+                        },
+                        **_errors(400, 429, 503),
+                    },
                 }
             },
             "/api/similar": {

@@ -10,16 +10,36 @@ from flask import url_for
 from markupsafe import escape
 
 from search.documents import Block
+from search.results import VALIDITY_LABELS
 from service.markup import mark_words, sanitise_highlight
 
 PAGE_SIZE = 10
-FACETS = [("issuer", "发文机关"), ("kind", "文种"), ("year", "年份")]
-FILTERS = ["issuer", "kind", "year", "doc_number", "date_from", "date_to"]
+FACETS = [("validity", "时效性"), ("issuer", "发文机关"), ("kind", "文种"), ("year", "年份")]
+FILTERS = ["issuer", "kind", "year", "doc_number", "date_from", "date_to", "validity"]
 FILTER_LABELS = {**dict(FACETS), "doc_number": "文号", "date_from": "起始日期", "date_to": "截止日期"}
+# The API's arguments a results page carries over into its CSV export (year becomes a date range).
+EXPORTED = ["q", "mode", "sort", "issuer", "kind", "doc_number", "date_from", "date_to", "validity"]
+
+
+def _shown(name: str, value: Any) -> str:
+    return VALIDITY_LABELS.get(str(value), str(value)) if name == "validity" else str(value)
 
 
 def active(args: Mapping[str, Any]) -> list[dict[str, str]]:
-    return [{"name": n, "label": FILTER_LABELS[n], "value": args[n]} for n in FILTERS if args.get(n)]
+    return [
+        {"name": n, "label": FILTER_LABELS[n], "value": _shown(n, args[n])} for n in FILTERS if args.get(n)
+    ]
+
+
+def export_url(args: Mapping[str, Any]) -> str | None:
+    """This search as a CSV download (/api/search?format=csv): only for a query (the API needs q)."""
+    if not args.get("q"):
+        return None
+    merged = dict(args)
+    if merged.get("year"):
+        merged["date_from"] = merged["date_to"] = merged["year"]
+    keep = {k: merged[k] for k in EXPORTED if merged.get(k) and merged[k] not in ("hybrid", "relevance")}
+    return url_for("api.search", **keep, format="csv")
 
 
 def search_context(args: dict[str, Any], result: dict[str, Any] | None, max_page: int) -> dict[str, Any]:
@@ -34,6 +54,7 @@ def search_context(args: dict[str, Any], result: dict[str, Any] | None, max_page
         "facets": [],
         "pager": None,
         "first_rank": (args["page"] - 1) * PAGE_SIZE + 1,
+        "export_url": export_url(args),
     }
     if result is not None:
         result["hits"] = [hit_view(hit, args["q"]) for hit in result.get("hits", [])]
@@ -74,7 +95,7 @@ def facet_views(facets: Mapping[str, list[dict[str, Any]]], args: Mapping[str, A
         buckets = [
             {
                 "value": str(b["value"]),
-                "label": str(b["value"]),
+                "label": _shown(name, b["value"]),
                 "count": b["count"],
                 "active": str(b["value"]) == str(args.get(name) or ""),
             }

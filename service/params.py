@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from config.settings import ServiceSettings
-from search.results import Filters, SearchParams
+from search.results import VALIDITY_STATUSES, Filters, SearchParams, canonical_number
 from service.errors import InvalidParameter, PayloadTooLarge
 
 MODES = ("hybrid", "keyword", "semantic")
@@ -20,6 +20,8 @@ _DOC_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # ASCII only: int() also reads e.g. "٣" (Arabic-Indic three), which a page number or size should not be.
 _INTEGER = re.compile(r"^[+-]?[0-9]{1,18}$")
 SUGGEST_MAX_CHARS = 64
+FORMATS = ("json", "csv")
+EXPORT_MAX_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,34 @@ def _text_filter(args: Mapping[str, Any], name: str) -> str | None:
     return value or None
 
 
+def _doc_number(args: Mapping[str, Any]) -> str | None:
+    """A 文号 typed any way, as its canonical form."""
+    raw = _text_filter(args, "doc_number")
+    if raw is None:
+        return None
+    number = canonical_number(raw)
+    if number is None:
+        raise InvalidParameter(
+            f"doc_number is not a 文号 (e.g. 国发〔2024〕5号, 国务院令第601号): {raw}", "doc_number"
+        )
+    return number
+
+
+def _validity(args: Mapping[str, Any]) -> str | None:
+    value = str(args.get("validity") or "").strip()
+    if value and value not in VALIDITY_STATUSES:
+        raise InvalidParameter(f"validity must be one of: {', '.join(VALIDITY_STATUSES)}", "validity")
+    return value or None
+
+
 def parse_filters(args: Mapping[str, Any]) -> Filters:
     filters = Filters(
         issuer=_text_filter(args, "issuer"),
         kind=_text_filter(args, "kind"),
-        doc_number=_text_filter(args, "doc_number"),
+        doc_number=_doc_number(args),
         date_from=_date(args, "date_from", end=False),
         date_to=_date(args, "date_to", end=True),
+        validity=_validity(args),
     )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise InvalidParameter("date_from must not be after date_to")
@@ -116,6 +139,17 @@ def parse_search(args: Mapping[str, Any], limits: ServiceSettings, require_q: bo
             "page",
         )
     return params
+
+
+def parse_export(args: Mapping[str, Any], limits: ServiceSettings) -> tuple[str, SearchParams]:
+    """format=json (the default) or csv; a CSV export is one page of up to EXPORT_MAX_ROWS hits (size
+    defaults to all of them)."""
+    fmt = _choice(args, "format", FORMATS)
+    if fmt == "json":
+        return fmt, parse_search(args, limits)
+    size = _int(args, "size", EXPORT_MAX_ROWS, 1, EXPORT_MAX_ROWS)
+    merged = {**dict(args.items()), "size": 1, "page": 1}
+    return fmt, replace(parse_search(merged, limits), size=size)
 
 
 def parse_page_search(args: Mapping[str, Any], limits: ServiceSettings, page_size: int) -> SearchParams:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import orjson
@@ -18,6 +20,8 @@ from search.results import (
     PrecedentResult,
     SearchResult,
     Suggestion,
+    Validity,
+    Versions,
 )
 
 
@@ -47,8 +51,35 @@ def hit_json(h: Hit) -> dict[str, Any]:
         "kind": h.kind,
         "score": h.score,
         "url": h.url,
+        "doc_numbers": list(h.doc_numbers),
+        "promulgated": h.promulgated,
+        "validity": validity_json(h.validity),
+        "versions": versions_json(h.versions),
         "passages": [passage_json(p) for p in h.passages],
     }
+
+
+def validity_json(v: Validity | None) -> dict[str, Any] | None:
+    if v is None:
+        return None
+    return {
+        "status": v.status,
+        "label": v.label,
+        "reason": v.reason,
+        "effective_from": v.effective_from,
+        "expires_on": v.expires_on,
+        "superseded_by": v.superseded_by,
+        "supersedes": list(v.supersedes),
+        "repealed_by": v.repealed_by,
+    }
+
+
+def versions_json(v: Versions) -> dict[str, Any]:
+    links = [
+        {"doc_id": x.doc_id, "title": x.title, "date": x.date, "url": x.url, "current": x.current}
+        for x in v.links
+    ]
+    return {"count": v.count, "links": links}
 
 
 def facets_json(facets: dict[str, list[FacetBucket]]) -> dict[str, list[dict[str, Any]]]:
@@ -63,6 +94,7 @@ def search_json(r: SearchResult) -> dict[str, Any]:
         "took_ms": r.took_ms,
         "hits": [hit_json(h) for h in r.hits],
         "facets": facets_json(r.facets),
+        "did_you_mean": r.did_you_mean,
         "query": r.query,
         "timing": r.timing,
     }
@@ -126,7 +158,41 @@ def document_json(d: DocumentView) -> dict[str, Any]:
         ],
         "cites": [_cite_json(c) for c in d.cites],
         "cited_by": [_cited_by_json(c) for c in d.cited_by],
+        "doc_numbers": list(d.doc_numbers),
+        "promulgated": d.promulgated,
+        "validity": validity_json(d.validity),
+        "versions": versions_json(d.versions),
+        "history": [
+            {"date": e.date, "number": e.number, "event": e.event, "doc_id": e.doc_id, "title": e.title}
+            for e in d.history
+        ],
     }
+
+
+# The columns of a CSV export: what a result on the page shows.
+CSV_COLUMNS = ("rank", "title", "doc_number", "issuer", "date", "kind", "validity", "versions", "url")
+
+
+def search_csv(r: SearchResult, base_url: str) -> bytes:
+    """The hits as CSV, UTF-8 with a byte-order mark (Excel reads it as UTF-8 only then)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for rank, h in enumerate(r.hits, 1):
+        status = h.validity.label if h.validity else ""
+        row = (
+            rank,
+            h.title,
+            h.doc_number,
+            h.issuer,
+            h.date,
+            h.kind,
+            status,
+            h.versions.count,
+            base_url + h.url,
+        )
+        writer.writerow(["" if v is None else v for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def suggestion_json(s: Suggestion) -> dict[str, Any]:

@@ -22,12 +22,59 @@ def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
         clauses.append({"term": {"issuer": filters.issuer}})
     if filters.kind:
         clauses.append({"term": {"kind": filters.kind}})
-    if filters.doc_number:
-        clauses.append({"term": {"doc_number": filters.doc_number}})
+    if filters.doc_number:  # any of its numbers: issued under, revised or amended by
+        clauses.append({"term": {"doc_numbers": filters.doc_number}})
     if filters.date_from or filters.date_to:
         bounds = {k: v for k, v in (("gte", filters.date_from), ("lte", filters.date_to)) if v}
         clauses.append({"range": {"date": bounds}})
+    if filters.validity:
+        clauses.append(validity_clause(filters.validity))
     return clauses
+
+
+# Validity (analyzers.validity.validity_status) as filters on the stored fields, in the same order of
+# precedence: each status is its own condition and none of the earlier ones. "now/d" is today on the
+# node, so the bodies stay pure. The labelled 有效性 is free text: its usual values, listed (no wildcards
+# in bodies; a rarer wording falls to the status the dates give).
+_STATED = {
+    "废止": ["废止", "已废止"],
+    "失效": ["失效", "已失效", "部分失效"],
+    "有效": ["有效", "现行有效", "部分有效"],
+}
+
+
+def _stated(word: str) -> dict[str, Any]:
+    return {"terms": {"stated_validity": _STATED[word]}}
+
+
+def _exists(name: str) -> dict[str, Any]:
+    return {"exists": {"field": name}}
+
+
+def _any(*clauses: dict[str, Any]) -> dict[str, Any]:
+    return {"bool": {"should": list(clauses), "minimum_should_match": 1}}
+
+
+_VALIDITY_CONDITIONS: list[tuple[str, dict[str, Any]]] = [
+    ("repealed", _any(_exists("repealed_by"), _stated("废止"))),
+    ("superseded", _exists("superseded_by")),
+    ("expired", _any({"range": {"expires_on": {"lt": "now/d"}}}, _stated("失效"))),
+    ("not_yet_effective", {"range": {"effective_from": {"gt": "now/d"}}}),
+    ("current", _any(_exists("expires_on"), _exists("effective_from"), _stated("有效"))),
+]
+VALIDITY_STATUSES = (*(name for name, _ in _VALIDITY_CONDITIONS), "unknown")
+
+
+def validity_clause(status: str) -> dict[str, Any]:
+    """Records whose validity today is `status` (one of VALIDITY_STATUSES)."""
+    if status not in VALIDITY_STATUSES:
+        raise ValueError(f"unknown validity status: {status}")
+    earlier: list[dict[str, Any]] = []
+    for name, condition in _VALIDITY_CONDITIONS:
+        if name == status:
+            return {"bool": {"filter": [condition], "must_not": earlier}}
+        earlier.append(condition)
+    return {"bool": {"must_not": earlier}}
 
 
 def keyword_query(
@@ -38,12 +85,15 @@ def keyword_query(
     title_boost: float = 3.0,
     phrase_boost: float = 2.0,
     question: bool = False,
+    issuerless_number: str | None = None,
 ) -> dict[str, Any]:
     """BM25 over jieba tokens and character bigrams, with title and phrase boosts.
 
     token_groups: one list of alternatives per query token (the token first, then its synonyms, each
     segmented). folded_query: the query folded (simplified, half-width) for the bigram fields.
-    doc_numbers: canonical 文号 recognised in the query; an exact match outranks any text match.
+    doc_numbers: canonical 文号 recognised in the query; a document bearing any of them (doc_numbers: issued
+    under, revised or amended by) outranks any text match. issuerless_number: the key "令第601号" of a decree
+    typed without its issuer ("第601号令"), matched against doc_number_parts.
     A passage must match most query tokens OR most query bigrams: jieba may cut a word differently in
     a query than in a document (妇女儿童 / 妇女 儿童), where bigrams still agree.
     question: the query is a sentence in everyday words, most of which the answer does not use.
@@ -64,7 +114,10 @@ def keyword_query(
                 }
             }
         )
-    recall += [{"term": {"doc_number": {"value": n, "boost": 50.0}}} for n in doc_numbers or []]
+    if doc_numbers:
+        recall.append({"terms": {"doc_numbers": doc_numbers, "boost": 50.0}})
+    if issuerless_number:
+        recall.append({"term": {"doc_number_parts": {"value": issuerless_number, "boost": 50.0}}})
     boosts: list[dict[str, Any]] = []
     if len(token_groups) > 1:
         phrase = " ".join(group[0] for group in token_groups)
@@ -138,6 +191,17 @@ PASSAGE_FIELDS = [
     "kind",
     "start",
     "end",
+    # issue 12: every number, the versions and what validity is computed from
+    "doc_numbers",
+    "doc_number_parts",
+    "doc_number_history",
+    "promulgated",
+    "effective_from",
+    "expires_on",
+    "stated_validity",
+    "version_group",
+    "superseded_by",
+    "repealed_by",
 ]
 # text_seg too: highlights are marked on it (analyzers.segment.mark_terms) rather than by Elasticsearch's
 # highlighter, which cost ~3 ms per search for the same marks.
@@ -157,9 +221,24 @@ DOCUMENT_VALUE_FIELDS: list[str | dict[str, str]] = [
 ]
 
 
+# The versions of a document, for the links between them.
+VERSION_FIELDS: list[str | dict[str, str]] = [
+    "doc_id",
+    "title",
+    "doc_number",
+    {"field": "date", "format": "strict_date"},
+    "version_group",
+    "superseded_by",
+]
+
+
 def facet_aggs(size: int = 20) -> dict[str, Any]:
     """Facets count documents, not passages."""
     return {
+        "validity": {
+            "filters": {"filters": {name: validity_clause(name) for name in VALIDITY_STATUSES}},
+            "aggs": {"docs": {"cardinality": {"field": "doc_id"}}},
+        },
         "issuer": {
             "terms": {"field": "issuer", "size": size},
             "aggs": {"docs": {"cardinality": {"field": "doc_id"}}},
@@ -261,13 +340,15 @@ def document_passages_body(doc_id: str) -> dict[str, Any]:
     }
 
 
-def documents_where_body(clause: dict[str, Any], size: int = 100) -> dict[str, Any]:
+def documents_where_body(
+    clause: dict[str, Any], size: int = 100, fields: list[str | dict[str, str]] = DOCUMENT_VALUE_FIELDS
+) -> dict[str, Any]:
     """Document records matching a filter clause, their metadata only."""
     return {
         "query": {"bool": {"filter": [DOCUMENT, clause]}},
         "size": size,
         "_source": False,  # a document record's _source holds its whole text; metadata comes from doc values
-        "docvalue_fields": DOCUMENT_VALUE_FIELDS,
+        "docvalue_fields": fields,
     }
 
 
@@ -284,4 +365,35 @@ def suggest_body(title_seg: str, typed: str, doc_number: str | None, size: int) 
         "size": size,
         "_source": False,
         "docvalue_fields": DOCUMENT_VALUE_FIELDS,
+    }
+
+
+def spelling_body(folded_query: str, size: int = 100) -> dict[str, Any]:
+    """Words of the index's own vocabulary one character away from each character bigram of the query that
+    the index does not hold (the term suggester over text_cjk; search/spelling.py picks the correction)."""
+    return {
+        "size": 0,
+        "suggest": {
+            "bigrams": {
+                "text": folded_query,
+                "term": {
+                    "field": "text_cjk",
+                    "suggest_mode": "missing",
+                    "size": size,
+                    "min_word_length": 2,
+                    "prefix_length": 0,
+                    "max_edits": 1,
+                    "sort": "frequency",
+                },
+            }
+        },
+    }
+
+
+def phrase_count_body(folded_phrase: str) -> dict[str, Any]:
+    """Whether any passage holds the phrase (its character bigrams in a row): a correction must."""
+    return {
+        "query": {"bool": {"filter": [PASSAGE, {"match_phrase": {"text_cjk": folded_phrase}}]}},
+        "size": 0,
+        "track_total_hits": 1,
     }

@@ -163,6 +163,7 @@ class Filters:
     doc_number: str | None = None
     date_from: str | None = None  # ISO date, inclusive
     date_to: str | None = None  # ISO date, inclusive
+    validity: str | None = None  # a status of analyzers.validity.STATUSES, against today's date
     exclude_doc_ids: tuple[str, ...] = field(default=())
 
 
@@ -186,3 +187,4 @@ class Hit:
 class SearchResult:
     hits: list[Hit]
     aggregations: dict[str, Any]
+    suggest: dict[str, Any] = field(default_factory=dict)

@@ -255,6 +255,26 @@ class SearchStore(IndexLifecycle):
         body = queries.documents_where_body({"terms": {"doc_number": doc_numbers}})
         return [h.source for h in self.search(body).hits]
 
+    def documents_in_groups(self, groups: list[str]) -> list[dict[str, Any]]:
+        """Metadata of every version in these version groups (queries.VERSION_FIELDS)."""
+        body = queries.documents_where_body(
+            {"terms": {"version_group": groups}}, size=500, fields=queries.VERSION_FIELDS
+        )
+        return [h.source for h in self.search(body).hits]
+
+    def spelling_options(self, folded_query: str) -> list[dict[str, Any]]:
+        """The term suggester's entries for the query's bigrams (queries.spelling_body)."""
+        return list(self.search(queries.spelling_body(folded_query)).suggest.get("bigrams", []))
+
+    def phrases_held(self, folded_phrases: list[str]) -> list[bool]:
+        """Whether any passage holds each phrase (one msearch)."""
+        lines: list[dict[str, Any]] = []
+        for phrase in folded_phrases:
+            lines += [{"index": self.alias}, queries.phrase_count_body(phrase)]
+        with translated():
+            resp = self.client.msearch(searches=lines)
+        return [int(r.get("hits", {}).get("total", {}).get("value", 0)) > 0 for r in resp["responses"]]
+
     def documents_citing(self, doc_number: str) -> list[dict[str, Any]]:
         """Metadata of the documents that cite this 文号."""
         body = queries.documents_where_body({"term": {"cites": doc_number}})
@@ -273,7 +293,9 @@ def _bounded(body: dict[str, Any]) -> dict[str, Any]:
 
 def _to_result(raw: dict[str, Any]) -> SearchResult:
     hits = [_to_hit(h) for h in raw["hits"]["hits"]]
-    return SearchResult(hits=hits, aggregations=dict(raw.get("aggregations", {})))
+    return SearchResult(
+        hits=hits, aggregations=dict(raw.get("aggregations", {})), suggest=dict(raw.get("suggest", {}))
+    )
 
 
 def _to_hit(raw: dict[str, Any]) -> Hit:

@@ -17,7 +17,21 @@ pytestmark = pytest.mark.e2e
 
 DOC_NUMBER = "聊政办字〔2023〕24号"  # 聊城市排污权有偿使用和交易试点暂行办法
 DOC_NUMBER_VARIANTS = [DOC_NUMBER, "聊政办字[2023]24号", "聊政办字2023第24号", "聊政办字 2023 24号"]
-HIT_KEYS = {"doc_id", "title", "doc_number", "issuer", "date", "kind", "score", "url", "passages"}
+HIT_KEYS = {
+    "doc_id",
+    "title",
+    "doc_number",
+    "issuer",
+    "date",
+    "kind",
+    "score",
+    "url",
+    "doc_numbers",
+    "promulgated",
+    "validity",
+    "versions",
+    "passages",
+}
 PASSAGE_KEYS = {"passage_id", "text", "highlight", "heading"}
 MODES = ["keyword", "semantic", "hybrid"]
 
@@ -59,7 +73,7 @@ def test_each_mode_finds_the_document_about_old_trees(http: httpx.Client, mode: 
     # Meaning alone may put the greening plan first (it asks to 加强古树名木保护, judged relevant too);
     # the modes that weigh the words put the register of old trees first.
     assert any("古树" in t for t in (titles[:2] if mode == "semantic" else titles[:1])), titles
-    assert set(body["facets"]) == {"issuer", "kind", "year"}
+    assert set(body["facets"]) == {"issuer", "kind", "year", "validity"}
     for hit in body["hits"]:
         assert set(hit) == HIT_KEYS and hit["url"] == f"/documents/{hit['doc_id']}"
         assert 1 <= len(hit["passages"]) <= 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -57,6 +59,9 @@ def make_store() -> Mock:
     store.document_passages.return_value = []
     store.documents_numbered.return_value = []
     store.documents_citing.return_value = []
+    store.documents_in_groups.return_value = []
+    store.spelling_options.return_value = []
+    store.phrases_held.return_value = []
     return store
 
 
@@ -330,3 +335,42 @@ def test_healthz_reports_the_model_and_its_licence(store: Mock) -> None:
     client.get("/api/search?q=古树&mode=semantic")
     model = client.get("/healthz", headers=private).get_json()["model"]
     assert (model["name"], model["dims"], model["loaded"]) == ("fake", 8, True)  # what actually runs
+
+
+def test_csv_export_has_a_bom_and_the_page_columns(client: FlaskClient, store: Mock) -> None:
+    response = client.get("/api/search", query_string={"q": "古树", "mode": "keyword", "format": "csv"})
+    assert response.status_code == 200
+    assert response.content_type == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = response.get_data()
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["rank", "title", "doc_number", "issuer", "date", "kind", "validity", "versions", "url"]
+    assert rows[1][:3] == ["1", PASSAGE["title"], PASSAGE["doc_number"]]
+    assert rows[1][-1] == "http://localhost/documents/d1"
+    (bodies,), _ = store.msearch.call_args
+    assert bodies[0]["size"] == 1000  # a CSV export is one page of up to 1,000 hits
+
+
+@pytest.mark.parametrize(
+    ("args", "param"),
+    [
+        ({"doc_number": "古树名木"}, "doc_number"),
+        ({"validity": "valid"}, "validity"),
+        ({"format": "xml"}, "format"),
+    ],
+)
+def test_bad_filter_values_are_400_naming_the_parameter(
+    client: FlaskClient, args: dict[str, str], param: str
+) -> None:
+    body = assert_error(
+        client.get("/api/search", query_string={"q": "古树", **args}), 400, "invalid_parameter"
+    )
+    assert body["message"].startswith(param)
+
+
+def test_hits_carry_validity_and_versions(client: FlaskClient, store: Mock) -> None:
+    hit = client.get("/api/search", query_string={"q": "古树", "mode": "keyword"}).get_json()["hits"][0]
+    assert hit["validity"]["status"] in ("current", "unknown")
+    assert hit["versions"] == {"count": 0, "links": []}
+    assert hit["doc_numbers"] == [] and "promulgated" in hit

@@ -8,7 +8,14 @@ import pytest
 
 from config.settings import ServiceSettings
 from service.errors import InvalidParameter, PayloadTooLarge
-from service.params import parse_doc_id, parse_filters, parse_search, parse_similar, parse_suggest
+from service.params import (
+    parse_doc_id,
+    parse_export,
+    parse_filters,
+    parse_search,
+    parse_similar,
+    parse_suggest,
+)
 from store.records import Filters
 
 LIMITS = ServiceSettings()
@@ -140,7 +147,41 @@ def test_from_after_to(date_from: str, date_to: str) -> None:
         parse_filters({"date_from": date_from, "date_to": date_to})
 
 
-@pytest.mark.parametrize("name", ["issuer", "kind", "doc_number"])
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("国务院令601号", "国务院令第601号"),
+        ("中华人民共和国国务院令第601号", "国务院令第601号"),
+        ("国发[2024]５号", "国发〔2024〕5号"),
+    ],
+)
+def test_doc_number_filter_is_canonical(typed: str, canonical: str) -> None:
+    assert parse_filters({"doc_number": typed}).doc_number == canonical
+
+
+def test_doc_number_filter_must_be_a_doc_number() -> None:
+    with pytest.raises(InvalidParameter, match=r"^doc_number is not a 文号") as e:
+        parse_filters({"doc_number": "古树名木"})
+    assert e.value.param == "doc_number"
+
+
+def test_validity_filter() -> None:
+    assert parse_filters({"validity": "superseded"}).validity == "superseded"
+    with pytest.raises(InvalidParameter, match=r"^validity must be one of: current, ") as e:
+        parse_filters({"validity": "valid"})
+    assert e.value.param == "validity"
+
+
+def test_csv_export_defaults_to_a_thousand_rows() -> None:
+    fmt, p = parse_export({"q": "古树", "format": "csv"}, ServiceSettings())
+    assert (fmt, p.size, p.page) == ("csv", 1000, 1)
+    with pytest.raises(InvalidParameter, match=r"^size must be an integer from 1 to 1000"):
+        parse_export({"q": "古树", "format": "csv", "size": "1001"}, ServiceSettings())
+    with pytest.raises(InvalidParameter, match=r"^format must be one of: json, csv"):
+        parse_export({"q": "古树", "format": "xml"}, ServiceSettings())
+
+
+@pytest.mark.parametrize("name", ["issuer", "kind"])
 def test_text_filter_too_long(name: str) -> None:
     assert getattr(parse_filters({name: "x" * 128}), name) == "x" * 128
     with pytest.raises(InvalidParameter, match=rf"^{name} must be at most 128"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from store import queries
 from store.queries import (
     COLLAPSE_BY_DOCUMENT,
@@ -70,7 +72,7 @@ def test_keyword_query_for_a_short_query() -> None:
                             },
                             {"match": {"text_cjk": {"query": "古树", "minimum_should_match": "75%"}}},
                             {"match": {"title_cjk": {"query": "古树", "minimum_should_match": "75%", "boost": 3.0}}},
-                            {"term": {"doc_number": {"value": "聊政发〔2023〕7号", "boost": 50.0}}},
+                            {"terms": {"doc_numbers": ["聊政发〔2023〕7号"], "boost": 50.0}},
                         ],
                         "minimum_should_match": 1,
                     }
@@ -176,3 +178,51 @@ def test_suggest_body() -> None:
     }
     exact = queries.suggest_body("", "聊政发〔2023〕7号", "聊政发〔2023〕7号", 8)["query"]["bool"]["should"]
     assert exact[-1] == {"term": {"doc_number": {"value": "聊政发〔2023〕7号", "boost": 10.0}}}
+
+
+def test_issuerless_decree_number_matches_the_parts() -> None:
+    query = queries.keyword_query([], Filters(), [], "", issuerless_number="令第601号")
+    recall = query["bool"]["must"][0]["bool"]["should"]
+    assert recall == [{"term": {"doc_number_parts": {"value": "令第601号", "boost": 50.0}}}]
+
+
+def test_doc_number_filter_matches_every_number() -> None:
+    clauses = queries.filter_clauses(Filters(doc_number="国务院令第791号"))
+    assert clauses[1] == {"term": {"doc_numbers": "国务院令第791号"}}
+
+
+def test_validity_clauses_exclude_the_statuses_before_them() -> None:
+    repealed = {
+        "bool": {
+            "should": [
+                {"exists": {"field": "repealed_by"}},
+                {"terms": {"stated_validity": ["废止", "已废止"]}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+    superseded = {"exists": {"field": "superseded_by"}}
+    assert queries.validity_clause("repealed") == {"bool": {"filter": [repealed], "must_not": []}}
+    assert queries.validity_clause("superseded") == {"bool": {"filter": [superseded], "must_not": [repealed]}}
+    not_yet = queries.validity_clause("not_yet_effective")
+    assert not_yet["bool"]["filter"] == [{"range": {"effective_from": {"gt": "now/d"}}}]
+    assert len(not_yet["bool"]["must_not"]) == 3
+    assert len(queries.validity_clause("unknown")["bool"]["must_not"]) == 5
+    assert queries.filter_clauses(Filters(validity="current"))[1] == queries.validity_clause("current")
+    with pytest.raises(ValueError):
+        queries.validity_clause("valid")
+
+
+def test_spelling_body() -> None:
+    body = queries.spelling_body("公平竟争审查")
+    assert body["size"] == 0
+    assert body["suggest"]["bigrams"]["text"] == "公平竟争审查"
+    assert body["suggest"]["bigrams"]["term"] == {
+        "field": "text_cjk",
+        "suggest_mode": "missing",
+        "size": 100,
+        "min_word_length": 2,
+        "prefix_length": 0,
+        "max_edits": 1,
+        "sort": "frequency",
+    }

@@ -20,13 +20,37 @@ PASSAGE = Passage("d1#0", "古树名木。", "<em>古树</em>名木。", "一、
 HIT = Hit(
     "d1", "标题", "聊政发〔2023〕7号", "聊城市人民政府", "2023-05-06", "通知", 0.5, "/documents/d1", [PASSAGE]
 )
-HIT_KEYS = ["doc_id", "title", "doc_number", "issuer", "date", "kind", "score", "url", "passages"]
+HIT_KEYS = [
+    "doc_id",
+    "title",
+    "doc_number",
+    "issuer",
+    "date",
+    "kind",
+    "score",
+    "url",
+    "doc_numbers",
+    "promulgated",
+    "validity",
+    "versions",
+    "passages",
+]
 
 
 def test_search_json() -> None:
     result = SearchResult({"q": "古树"}, 1, 3, [HIT], {"kind": [FacetBucket("通知", 1)]}, {"total_ms": 3.0})
     body = search_json(result)
-    assert list(body) == ["ok", "total", "total_relation", "took_ms", "hits", "facets", "query", "timing"]
+    assert list(body) == [
+        "ok",
+        "total",
+        "total_relation",
+        "took_ms",
+        "hits",
+        "facets",
+        "did_you_mean",
+        "query",
+        "timing",
+    ]
     assert list(body["hits"][0]) == HIT_KEYS
     assert body["hits"][0]["passages"] == [
         {

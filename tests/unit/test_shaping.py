@@ -82,11 +82,15 @@ def test_facets_from_aggregations_count_documents() -> None:
     aggs = {
         "issuer": {"buckets": [{"key": "聊城市人民政府", "doc_count": 40, "docs": {"value": 3}}]},
         "kind": {"buckets": [{"key": "通知", "doc_count": 7}]},
+        "validity": {
+            "buckets": {"current": {"doc_count": 9, "docs": {"value": 2}}, "expired": {"doc_count": 0}}
+        },
     }
     assert facets_from_aggs(aggs) == {
         "issuer": [FacetBucket("聊城市人民政府", 3)],  # documents, not passages
         "kind": [FacetBucket("通知", 7)],
         "year": [],
+        "validity": [FacetBucket("current", 2)],  # statuses without documents are left out
     }
 
 
@@ -98,4 +102,5 @@ def test_facets_from_candidates() -> None:
         "issuer": [FacetBucket("乙", 2), FacetBucket("甲", 1)],
         "kind": [FacetBucket("通知", 2)],
         "year": [FacetBucket(2022, 1), FacetBucket(2023, 1)],
+        "validity": [FacetBucket("unknown", 3)],
     }

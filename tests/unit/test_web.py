@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from unittest.mock import Mock
+from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
@@ -14,6 +16,7 @@ from search.results import (
     DocumentPassage,
     DocumentView,
     FacetBucket,
+    HistoryEvent,
     Hit,
     Match,
     Passage,
@@ -21,6 +24,9 @@ from search.results import (
     PrecedentResult,
     SearchParams,
     SearchResult,
+    Validity,
+    VersionLink,
+    Versions,
 )
 from search.searcher import Searcher
 from search.understand import EMPTY
@@ -180,3 +186,44 @@ def test_similar_refuses_a_long_draft(client: FlaskClient, searcher: Mock) -> No
     resp = client.post("/similar", data={"draft": "字" * 20_001})
     assert resp.status_code == 413 and "超过 20000 字" in resp.get_data(as_text=True)
     searcher.similar.assert_not_called()
+
+
+OLD = VersionLink("d0", HIT.title, "2019-03-02", "/documents/d0", current=False)
+CURRENT = Validity(
+    "current", "现行有效", "自2025年1月1日起施行", effective_from="2025-01-01", supersedes=("d0",)
+)
+VERSIONED = replace(HIT, validity=CURRENT, versions=Versions(1, (OLD,)), doc_numbers=("国务院令第601号",))
+
+
+def test_results_show_validity_versions_suggestion_and_export(client: FlaskClient, searcher: Mock) -> None:
+    facets = {"validity": [FacetBucket("current", 1), FacetBucket("superseded", 1)]}
+    searcher.search.return_value = SearchResult(
+        {}, 1, 3, [VERSIONED], facets, {}, did_you_mean="公平竞争审查"
+    )
+    html = client.get("/search?q=公平竟争审查&validity=current").get_data(as_text=True)
+    assert "您是不是要找：" in html and f'href="/search?q={quote("公平竞争审查")}' in html
+    assert 'class="validity validity-current" title="自2025年1月1日起施行"' in html
+    assert "其他版本 1 个" in html and 'href="/documents/d0"' in html and "已被修订" in html
+    assert "时效性：现行有效 ✕" in html  # the active filter, by its label
+    assert '<span>已被修订</span><span class="count"' in html  # the facet, by its label
+    assert f"/api/search?q={quote('公平竟争审查')}&amp;validity=current&amp;format=csv" in html
+    assert "style=" not in html
+    searcher.search.assert_called_with(SearchParams("公平竟争审查", filters=Filters(validity="current")))
+
+
+def test_a_bad_validity_is_a_400_page(client: FlaskClient) -> None:
+    resp = client.get("/search?q=古树&validity=valid")
+    assert resp.status_code == 400 and "validity must be one of" in resp.get_data(as_text=True)
+
+
+def test_document_shows_badge_and_timeline(client: FlaskClient, searcher: Mock) -> None:
+    history = (
+        HistoryEvent("2011-07-26", "国务院令第601号", "公布", None, None),
+        HistoryEvent("2019-03-02", None, "修订", "d0", HIT.title),
+    )
+    view = replace(DOCUMENT, validity=CURRENT, versions=Versions(1, (OLD,)), history=history)
+    searcher.document.side_effect = lambda doc_id: view
+    html = client.get("/documents/d1").get_data(as_text=True)
+    assert '现行有效</span> <span class="reason">自2025年1月1日起施行</span>' in html
+    assert "修订沿革" in html and "国务院令第601号公布" in html and "2019年3月2日" in html
+    assert html.count('href="/documents/d0"') == 2  # from the timeline and from the versions list
