@@ -15,13 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPORA = (ROOT / "data" / "corpus", ROOT / "data" / "corpus-laws")
 
 
+def corpus_documents(corpus: Path) -> list[Document]:
+    """The documents of one corpus folder, as the indexer reads them."""
+    return [doc for path in iter_source_files([corpus]) for doc in read_documents(path, corpus, 50_000_000)]
+
+
 def all_documents() -> dict[str, Document]:
-    docs: dict[str, Document] = {}
-    for corpus in CORPORA:
-        for path in iter_source_files([corpus]):
-            for doc in read_documents(path, corpus, 50_000_000):
-                docs[doc.doc_id] = doc
-    return docs
+    return {doc.doc_id: doc for corpus in CORPORA for doc in corpus_documents(corpus)}
 
 
 def main(argv: list[str]) -> int:

@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 
 from bench import metrics
+from bench.documents import corpus_documents
 from bench.service_runner import running_service
 from bench.stock import StockIndex
 from config.settings import load_settings
@@ -63,14 +64,16 @@ class Ranked:
     titles: list[str]
 
 
-def load_queries(path: Path, pooled: Path | None = None) -> list[Query]:
-    """A judged query set, with the pooled judgments of its queries added when `pooled` is given."""
+def load_queries(path: Path, pooled: Path | None = None, world: set[str] | None = None) -> list[Query]:
+    """A judged query set, with the pooled judgments of its queries added when `pooled` is given (only
+    those of documents in `world`, when given: a document a world lacks cannot count in its ideal)."""
     extra: dict[str, list[metrics.Judged]] = defaultdict(list)
     if pooled is not None and pooled.is_file():
         for line in pooled.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 r = json.loads(line)
-                extra[r["query"]].append(metrics.Judged(r["title"], (), int(r["grade"]), r["doc_id"]))
+                if world is None or r["doc_id"] in world:
+                    extra[r["query"]].append(metrics.Judged(r["title"], (), int(r["grade"]), r["doc_id"]))
     queries = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
@@ -189,7 +192,10 @@ def run_world(world: str, query_paths: list[Path] | None, url: str | None, pool:
     corpora, alias, default_sets = WORLDS[world]
     settings = load_settings()
     settings = settings.model_copy(update={"es": settings.es.model_copy(update={"index": alias})})
-    query_sets = {path: load_queries(path, POOLED_JUDGMENTS) for path in query_paths or default_sets}
+    world_ids = {d.doc_id for corpus in corpora for d in corpus_documents(corpus)}
+    query_sets = {
+        path: load_queries(path, POOLED_JUDGMENTS, world_ids) for path in query_paths or default_sets
+    }
     results: dict[Path, dict[str, dict[str, dict[str, float | None]]]] = {path: {} for path in query_sets}
     with running_service(settings, list(corpora), url) as base_url:
         for mode in MODES:
