@@ -138,10 +138,9 @@ class Searcher:
         results = timed_msearch(self.store, timing, self._keyword_bodies(p, u, self._window_for(p)))
         candidates = _keyword_candidates(results)
         ranked = _sorted(fusion.fuse(list(candidates.values()), (1.0, 0.0), u.exact_number), p.sort)
-        offset = (p.page - 1) * p.size
         aggs = results[0].aggregations
         total = int(aggs.get("doc_count", {}).get("value", len(ranked)))
-        return ranked[offset : offset + p.size], total, facets_from_aggs(aggs)
+        return ranked, total, facets_from_aggs(aggs)
 
     def _fused(self, p: SearchParams, u: AnalysedQuery, timing: Timing) -> _Page:
         """Semantic or hybrid: both sides in one msearch, fused per document."""
