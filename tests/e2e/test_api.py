@@ -161,8 +161,14 @@ def test_pages_do_not_overlap_and_continue_the_ranking(http: httpx.Client, mode:
 
 
 def test_a_page_past_the_end_is_empty(http: httpx.Client) -> None:
-    body = search(http, q="古树名木保护", mode="keyword", size=50, page=10)
-    assert body["hits"] == [] and body["total"] > 0
+    body = search(http, q="古树名木保护", mode="keyword", size=10, page=10)
+    assert body["hits"] == [] and 0 < body["total"] < 90
+
+
+def test_a_page_past_the_ranked_window_is_refused_naming_page(http: httpx.Client) -> None:
+    response = http.get("/api/search", params={"q": "古树名木保护", "size": 50, "page": 10})
+    body = assert_error_shape(response, 400)
+    assert str(body["message"]).startswith("page: only the first 100 results")
 
 
 @pytest.mark.parametrize("mode", MODES)
