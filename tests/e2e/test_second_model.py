@@ -131,9 +131,12 @@ def test_build_serve_guard_and_rebuild_with_another_model(corpus: Path, alias: s
     assert banner[1] == "  licence (README.md front matter): apache-2.0", banner[:3]
     assert "SEARCH_MODEL__NAME_OR_PATH" in banner[2]
 
+    # /healthz details (model, index) are the operators' view: the admin token opens it.
+    token = "second-model-admin-token-0123456789"
+    env = {**model_env(alias), "SEARCH_SERVICE__ADMIN_TOKEN": token}
     with (
-        running_service(alias, tmp_path / "service.log", env=model_env(alias)) as (base, _),
-        httpx.Client(base_url=base, timeout=60) as http,
+        running_service(alias, tmp_path / "service.log", env=env) as (base, _),
+        httpx.Client(base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"}) as http,
     ):
         model = http.get("/healthz").json()["model"]
         assert (model["name"], model["dims"], model["licence"]) == (path, 384, "apache-2.0"), model
