@@ -27,7 +27,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SCHEMA = schemathesis.openapi.from_dict(spec())
 OPERATIONS = {op.label: op for op in (result.ok() for result in SCHEMA.get_all_operations())}  # type: ignore[union-attr]
-BUDGET_SECONDS = 300  # a bound on the campaign (loopback, bounded), not a speed target: that lives in make bench
+# A bound on the campaign (loopback, bounded), not a speed target: those live in make bench.
+BUDGET_SECONDS = 300
 SENT: Counter[str] = Counter()  # requests per test, checked by the last test of the module
 STARTED: dict[str, float] = {}
 
