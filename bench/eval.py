@@ -8,6 +8,7 @@ Precedent queries go through /api/similar (and a plain multi_match of the draft 
 Judgments = each query set's own, plus the pooled judgments (bench/pooled_judgments.jsonl: documents that
 reached some system's top 10, judged by reading them); each system's unjudged share of its top 10 is
 reported, and `--pool FILE` writes the pooled documents still unjudged, to be judged.
+The scale world ends with issue 12's rows, docnum-at-scale and versions (bench/policy_eval.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import httpx
 
 from bench import metrics
 from bench.documents import corpus_documents
+from bench.policy_eval import policy_rows, print_policy_rows
 from bench.service_runner import running_service
 from bench.stock import StockIndex
 from config.settings import load_settings
@@ -192,7 +194,8 @@ def run_world(world: str, query_paths: list[Path] | None, url: str | None, pool:
     corpora, alias, default_sets = WORLDS[world]
     settings = load_settings()
     settings = settings.model_copy(update={"es": settings.es.model_copy(update={"index": alias})})
-    world_ids = {d.doc_id for corpus in corpora for d in corpus_documents(corpus)}
+    world_docs = [d for corpus in corpora for d in corpus_documents(corpus)]
+    world_ids = {d.doc_id for d in world_docs}
     query_sets = {
         path: load_queries(path, POOLED_JUDGMENTS, world_ids) for path in query_paths or default_sets
     }
@@ -201,6 +204,8 @@ def run_world(world: str, query_paths: list[Path] | None, url: str | None, pool:
         for mode in MODES:
             for path, queries in query_sets.items():
                 results[path][f"ours: {mode}"] = evaluate(ServiceSystem(base_url, mode).run, queries, pool)
+        # issue 12's rows need the regulations: only the scale world holds them
+        policy = policy_rows(base_url, world_docs) if LAWS in corpora else []
     for analyzer in ("standard", "cjk"):
         with StockIndex(settings.es, analyzer, list(corpora)) as stock:
             for path, queries in query_sets.items():
@@ -209,6 +214,8 @@ def run_world(world: str, query_paths: list[Path] | None, url: str | None, pool:
     for path, queries in query_sets.items():
         print(f"\n## {world} world ({names}): {len(queries)} judged queries from {path.name}")
         print_tables(results[path])
+    if policy:
+        print_policy_rows(policy)
 
 
 def main() -> None:

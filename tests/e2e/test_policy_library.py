@@ -20,8 +20,10 @@ from elasticsearch import Elasticsearch
 
 from analyzers.embed import load_embedder
 from analyzers.segment import Segmenter
+from bench.policy_eval import folded_right, number_cases, number_success, version_cases
 from config.settings import EsSettings, Settings
 from indexer.pipeline import Pipeline
+from indexer.sources import read_documents
 from store.search_store import SearchStore
 from tests.conftest import LAWS, es_url
 from tests.e2e.conftest import delete_indices, running_service
@@ -119,6 +121,16 @@ def test_a_title_shows_the_current_version_with_the_older_folded(laws: httpx.Cli
     ]
     shown = [h["doc_id"] for h in body["hits"]]
     assert top["versions"]["links"][0]["doc_id"] not in shown  # folded, not listed again
+
+
+def test_the_eval_cases_of_the_regulations_hold(laws: httpx.Client) -> None:
+    """make eval's docnum-at-scale and versions rows (bench/policy_eval.py), over the six regulations."""
+    docs = [d for name in REGULATIONS for d in read_documents(LAWS / name, LAWS, 50_000_000)]
+    numbers, versions = number_cases(docs), version_cases(docs)
+    assert len(versions) == 3 and sum(1 for c in numbers if c.version) >= 2, (numbers, versions)
+    regulation, version = number_success(laws, numbers)
+    assert regulation >= 0.98 and version is not None and version >= 0.95
+    assert [c.title for c in versions if not folded_right(laws, c)] == []
 
 
 def test_validity_filter_and_facet(laws: httpx.Client) -> None:
