@@ -21,6 +21,7 @@ def document(store: SearchStore, doc_id: str) -> DocumentView | None:
     doc = store.get_document(doc_id)
     if doc is None:
         return None
+    own = [n for n in dict.fromkeys([doc.get("doc_number"), *_numbers(doc)]) if n]
     passages = [
         DocumentPassage(p["passage_id"], p["ordinal"], p["text"], p["heading"], p["start"], p["end"])
         for p in store.document_passages(doc_id)
@@ -39,8 +40,8 @@ def document(store: SearchStore, doc_id: str) -> DocumentView | None:
         text=doc.get("text") or "",
         url=document_url(doc_id),
         passages=passages,
-        cites=_cites(store, list(doc.get("cites") or [])),
-        cited_by=_cited_by(store, doc.get("doc_number"), doc_id),
+        cites=_cites(store, list(doc.get("cites") or []), set(own)),
+        cited_by=_cited_by(store, own, doc_id, doc.get("version_group")),
     )
     return with_versions(view, doc, store)
 
@@ -51,18 +52,41 @@ def layout(view: DocumentView) -> list[Block]:
     return layout_blocks(view.text, [(p.ordinal, p.start) for p in view.passages])
 
 
-def _cites(store: SearchStore, numbers: list[str]) -> list[Citation]:
-    found = {d["doc_number"]: d for d in store.documents_numbered(numbers)} if numbers else {}
-    return [Citation(n, found.get(n, {}).get("doc_id"), found.get(n, {}).get("title")) for n in numbers]
+def _cites(store: SearchStore, numbers: list[str], own: set[str]) -> list[Citation]:
+    """Each cited 文号 with the document bearing it (as any of its numbers), in the order cited."""
+    numbers = [n for n in dict.fromkeys(canonical_doc_number(n) or n for n in numbers) if n not in own]
+    bearers = store.documents_numbered(numbers) if numbers else []
+    found = {n: cited_document(n, bearers) for n in numbers}
+    return [
+        Citation(n, d.get("doc_id"), d.get("title")) if d else Citation(n, None, None)
+        for n, d in found.items()
+    ]
 
 
-def _cited_by(store: SearchStore, doc_number: str | None, doc_id: str) -> list[Citation]:
-    if not doc_number:
+def cited_document(number: str, bearers: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The document a citation of `number` means: of the versions issued under it, the current one; of
+    those carrying it as a revision or amendment decree, the oldest (the version the decree produced, as
+    later ones inherit the number in their headers)."""
+    issued = [d for d in bearers if d.get("doc_number") == number]
+    if issued:
+        return max(issued, key=lambda d: (d.get("superseded_by") is None, d.get("date") or "", d["doc_id"]))
+    revised = [d for d in bearers if number in _numbers(d)]
+    return min(revised, key=lambda d: (d.get("date") or "9999", d["doc_id"])) if revised else None
+
+
+def _numbers(d: dict[str, Any]) -> list[str]:
+    value = d.get("doc_numbers") or []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _cited_by(store: SearchStore, numbers: list[str], doc_id: str, group: str | None) -> list[Citation]:
+    """Documents citing any of this document's numbers; other versions of it are its history, not citers."""
+    if not numbers:
         return []
     return [
         Citation(d.get("doc_number"), d["doc_id"], d.get("title"))
-        for d in store.documents_citing(doc_number)
-        if d["doc_id"] != doc_id
+        for d in store.documents_citing(numbers)
+        if d["doc_id"] != doc_id and (group is None or d.get("version_group") != group)
     ]
 
 

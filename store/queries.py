@@ -221,6 +221,15 @@ DOCUMENT_VALUE_FIELDS: list[str | dict[str, str]] = [
 ]
 
 
+# Documents citing or cited: which of a document's numbers a citation names, and which version it means.
+CITATION_FIELDS: list[str | dict[str, str]] = [
+    *DOCUMENT_VALUE_FIELDS,
+    "doc_numbers",
+    "version_group",
+    "superseded_by",
+]
+
+
 # The versions of a document, for the links between them.
 VERSION_FIELDS: list[str | dict[str, str]] = [
     "doc_id",
@@ -350,6 +359,13 @@ def documents_where_body(
         "_source": False,  # a document record's _source holds its whole text; metadata comes from doc values
         "docvalue_fields": fields,
     }
+
+
+def numbered_clause(doc_numbers: list[str]) -> dict[str, Any]:
+    """Documents bearing any of these 文号 as any of their numbers (issued under, revised or amended by)."""
+    # doc_number too: an index built before doc_numbers existed holds only it
+    either = [{"terms": {"doc_numbers": doc_numbers}}, {"terms": {"doc_number": doc_numbers}}]
+    return {"bool": {"should": either, "minimum_should_match": 1}}
 
 
 def suggest_body(title_seg: str, typed: str, doc_number: str | None, size: int) -> dict[str, Any]:

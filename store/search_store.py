@@ -251,8 +251,10 @@ class SearchStore(IndexLifecycle):
         return [h.source for h in self.search(queries.document_passages_body(doc_id)).hits]
 
     def documents_numbered(self, doc_numbers: list[str]) -> list[dict[str, Any]]:
-        """Metadata of the documents bearing these 文号."""
-        body = queries.documents_where_body({"terms": {"doc_number": doc_numbers}})
+        """Metadata of the documents bearing these 文号 as any of their numbers (issued, revised, amended)."""
+        body = queries.documents_where_body(
+            queries.numbered_clause(doc_numbers), fields=queries.CITATION_FIELDS
+        )
         return [h.source for h in self.search(body).hits]
 
     def documents_in_groups(self, groups: list[str]) -> list[dict[str, Any]]:
@@ -275,9 +277,9 @@ class SearchStore(IndexLifecycle):
             resp = self.client.msearch(searches=lines)
         return [int(r.get("hits", {}).get("total", {}).get("value", 0)) > 0 for r in resp["responses"]]
 
-    def documents_citing(self, doc_number: str) -> list[dict[str, Any]]:
-        """Metadata of the documents that cite this 文号."""
-        body = queries.documents_where_body({"term": {"cites": doc_number}})
+    def documents_citing(self, doc_numbers: list[str]) -> list[dict[str, Any]]:
+        """Metadata of the documents that cite any of these 文号."""
+        body = queries.documents_where_body({"terms": {"cites": doc_numbers}}, fields=queries.CITATION_FIELDS)
         return [h.source for h in self.search(body).hits]
 
     def suggest(self, title_seg: str, typed: str, doc_number: str | None, size: int) -> list[Hit]:
