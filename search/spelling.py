@@ -1,47 +1,94 @@
 """Did you mean: a mistyped query corrected from the index's own vocabulary of character bigrams.
 
-One wrong character spoils the bigrams it sits in (公平竟争 -> 平竟, 竟争), which the index does not hold.
-The term suggester offers known bigrams one edit away from each; every replacement of one character that
-such a suggestion implies is a candidate, ranked by how many spoilt bigrams propose it and how frequent
-the proposals are. The best candidate the index holds as a phrase is the suggestion. A correctly typed
-query has no unknown bigram, so it gets none.
+A wrong character spoils the bigrams it sits in (公平竟争 -> 平竟, 竟争), which the index does not hold.
+The term suggester offers known bigrams one edit away from each spoilt one. A correction changes one
+character, or two, so that every spoilt bigram becomes one of its suggestions (a bigram whose both
+characters change cannot be checked that way and is left to the phrase check); corrections of one
+character come first, then of two, each ranked by how frequent the bigrams they make are. The best
+correction the index holds as a phrase is the suggestion. A correctly typed query has no unknown bigram,
+so it gets none.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from itertools import combinations, product
 from typing import Any
 
 from analyzers.textnorm import fold
 from store.search_store import SearchStore
 
-CANDIDATES = 8  # corrections checked against the index, in one msearch
+CANDIDATES = 8  # corrections of each size checked against the index (all in one msearch)
+PER_POSITION = 20  # characters tried at each position of a two-character correction (bounds the cost)
+PAIR_MIN_CHARS = 4  # two changes in a shorter query leave too little of what was typed
+
+# spoilt bigram offset -> known bigram -> its frequency
+Options = dict[int, dict[str, int]]
 
 
-def candidates(folded: str, entries: list[dict[str, Any]], limit: int = CANDIDATES) -> list[str]:
-    """Corrections of one character, best first (entries: the term suggester's over `folded`)."""
-    votes: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+def _options(entries: list[dict[str, Any]]) -> Options:
+    out: Options = {}
     for entry in entries:
-        start, token = int(entry["offset"]), str(entry["text"])
-        if len(token) != 2:
-            continue
-        for option in entry.get("options", []):
-            word = str(option["text"])
-            for i in (0, 1):  # the option differs from the bigram in character i only
-                if len(word) == 2 and word[1 - i] == token[1 - i] and word[i] != token[i]:
-                    vote = votes[(start + i, word[i])]
-                    vote[0] += 1
-                    vote[1] += int(option.get("freq", 0))
-    ranked = sorted(votes.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
-    out = []
-    for (position, char), _ in ranked[:limit]:
-        if position < len(folded):
-            out.append(folded[:position] + char + folded[position + 1 :])
+        words = {str(o["text"]): int(o.get("freq", 0)) for o in entry.get("options", [])}
+        if len(str(entry["text"])) == 2 and words:
+            out[int(entry["offset"])] = words
     return out
 
 
+def _characters(folded: str, options: Options, positions: tuple[int, ...], i: int) -> list[str]:
+    """Characters for position i that make the spoilt bigrams holding it known, likeliest first (at most
+    PER_POSITION: bounds the pairs tried)."""
+    weights: dict[str, int] | None = None
+    for k in (i - 1, i):  # the spoilt bigrams holding position i ...
+        j = i + 1 if k == i else i - 1  # ... whose other character (at j) stays
+        if k in options and j not in positions:
+            near = {
+                w[i - k]: f for w, f in options[k].items() if w[j - k] == folded[j] and w[i - k] != folded[i]
+            }
+            weights = (
+                near if weights is None else {c: f + weights[c] for c, f in near.items() if c in weights}
+            )
+    if not weights:
+        return []
+    ranked = sorted(weights.items(), key=lambda cf: (-cf[1], cf[0]))
+    return [c for c, _ in ranked[:PER_POSITION]]
+
+
+def _corrections(folded: str, options: Options, positions: tuple[int, ...]) -> list[tuple[int, str]]:
+    """(frequency, text) of each change of the characters at `positions` that repairs every spoilt bigram."""
+    if any(k not in positions and k + 1 not in positions for k in options):
+        return []  # a spoilt bigram these positions do not touch stays spoilt
+    allowed = [_characters(folded, options, positions, i) for i in positions]
+    if not all(allowed):
+        return []
+    out = []
+    for choice in product(*allowed):
+        text = list(folded)
+        for i, c in zip(positions, choice, strict=True):
+            text[i] = c
+        fixed = "".join(text)
+        freq = [options[k].get(fixed[k : k + 2]) for k in options]
+        unchecked = [k in positions and k + 1 in positions for k in options]  # both characters changed
+        if all(f is not None or u for f, u in zip(freq, unchecked, strict=True)):
+            out.append((sum(f or 0 for f in freq), fixed))
+    return out
+
+
+def candidates(folded: str, entries: list[dict[str, Any]], limit: int = CANDIDATES) -> list[str]:
+    """Corrections of one character, best first, then of two (entries: the term suggester's over `folded`)."""
+    options = _options(entries)
+    if not options:
+        return []
+    spoilt = {p for k in options for p in (k, k + 1) if p < len(folded)}
+    singles = [c for i in sorted(spoilt) for c in _corrections(folded, options, (i,))]
+    found = [text for _, text in sorted(singles, key=lambda c: (-c[0], c[1]))[:limit]]
+    if len(folded) >= PAIR_MIN_CHARS:
+        pairs = [c for ij in combinations(sorted(spoilt), 2) for c in _corrections(folded, options, ij)]
+        found += [text for _, text in sorted(pairs, key=lambda c: (-c[0], c[1]))[:limit]]
+    return list(dict.fromkeys(found))
+
+
 def did_you_mean(store: SearchStore, query: str) -> str | None:
-    """A one-character correction of the query that the index holds as a phrase, or None."""
+    """A correction of one or two characters of the query that the index holds as a phrase, or None."""
     folded = fold(query).strip()
     if len(folded) < 3 or not any("\u4e00" <= ch <= "\u9fff" for ch in folded):
         return None

@@ -31,3 +31,37 @@ def test_the_character_both_spoilt_bigrams_agree_on_comes_first() -> None:
 def test_a_correctly_typed_query_has_no_candidates() -> None:
     clean = [{**e, "options": []} for e in ENTRIES]
     assert candidates("公平竞争审查", clean) == []
+
+
+def entry(text: str, offset: int, *options: tuple[str, int]) -> dict[str, object]:
+    return {
+        "text": text,
+        "offset": offset,
+        "length": 2,
+        "options": [{"text": t, "freq": f} for t, f in options],
+    }
+
+
+# 烈土褒扬条列: two wrong characters, apart; each spoils the bigrams it sits in.
+TWO_WRONG = [
+    entry("烈土", 0, ("烈士", 90), ("烈性", 2)),
+    entry("土褒", 1, ("士褒", 40)),
+    entry("褒扬", 2),
+    entry("扬条", 3),
+    entry("条列", 4, ("条例", 900), ("条件", 300)),
+]
+
+
+def test_two_wrong_characters_are_corrected_together() -> None:
+    assert candidates("烈土褒扬条列", TWO_WRONG) == ["烈士褒扬条例", "烈士褒扬条件"]
+
+
+def test_a_correction_must_repair_every_spoilt_bigram() -> None:
+    # no one character repairs 烈土, 土褒 and 条列 at once; a three-character query gets no pair
+    assert candidates("烈土褒扬条列", TWO_WRONG)[0] != "烈土褒扬条例"
+    assert candidates("烈土褒", TWO_WRONG[:2]) == ["烈士褒"]
+
+
+def test_one_wrong_character_gets_no_two_character_correction() -> None:
+    # a pair would have to change a character whose bigrams are all known: nothing proposes one
+    assert candidates("公平竟争审查", ENTRIES) == ["公平竞争审查"]
