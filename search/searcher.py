@@ -15,6 +15,7 @@ from analyzers.synonyms import Synonyms
 from analyzers.textnorm import fold
 from config.settings import Settings
 from search import documents, fusion, versions
+from search.answers import order_passages
 from search.fusion import Candidate, PassageScore
 from search.model import Model, timed_msearch
 from search.results import (
@@ -177,6 +178,9 @@ class Searcher:
         ranked = fusion.fuse(
             list(candidates.values()), fusion.weights_for(u.question, p.mode), u.exact_number
         )
+        if u.question:  # the passage shown first is the one that answers (document order unchanged)
+            for c in ranked:
+                order_passages(c, u.text, u.tokens)
         if p.mode == "hybrid":  # what "matches": keyword matches and clearly related documents
             ranked = fusion.matching(ranked)
             total = len(ranked)
