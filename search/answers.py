@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from analyzers.textnorm import fold
 from search.fusion import Candidate, PassageScore
@@ -122,11 +123,16 @@ def answer_score(
 ) -> float:
     """How well a passage answers: telling words in its text, the question's words in its heading, its
     closeness in meaning (0..1 within the document), whether it states what is asked, not a fragment."""
-    text = fold(str(passage.source.get("text", "")))
-    heading = fold(str(passage.source.get("heading") or ""))
+    text, heading = _folded(passage.source, "text"), _folded(passage.source, "heading")
     lexical = 0.75 * overlap(text, telling) + 0.25 * overlap(heading, words)
     score = LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * closeness + STATES_WEIGHT * states(text, kinds)
     return score - FRAGMENT_PENALTY if is_fragment(text) else score
+
+
+def _folded(source: dict[str, Any], field: str) -> str:
+    """The field folded, without spaces: from its stored segmentation (fold() per passage costs ~0.3 ms)."""
+    seg = source.get(f"{field}_seg")
+    return str(seg).replace(" ", "") if seg is not None else re.sub(r"\s", "", fold(str(source.get(field) or "")))
 
 
 def order_passages(candidate: Candidate, question: str, words: list[str]) -> None:
