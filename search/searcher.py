@@ -15,6 +15,7 @@ from analyzers.synonyms import Synonyms
 from analyzers.textnorm import fold
 from config.settings import Settings
 from search import documents, fusion, versions
+from search.answers import order_passages
 from search.fusion import Candidate, PassageScore
 from search.model import Model, timed_msearch
 from search.results import (
@@ -95,7 +96,9 @@ class Searcher:
                 facets = facets_from_candidates(folded)  # counted over what is shown, as total is
             offset = (p.page - 1) * p.size
             ranked = folded[offset : offset + p.size]
-        hits = versions.attach(self._shape(ranked, u), ranked, self.store)
+        # For a question, the passage shown first is the one that answers (documents keep their order).
+        answer_first = u.question and p.mode != "keyword" and not u.exact_number
+        hits = versions.attach(self._shape(ranked, u, answer_first), ranked, self.store)
         correction = did_you_mean(self.store, p.q) if p.q and not u.exact_number else None
         times = timing.as_dict()
         query = {**p.as_dict(), **u.as_dict()}
@@ -191,8 +194,10 @@ class Searcher:
         total = int(result.aggregations.get("doc_count", {}).get("value", len(candidates)))
         return candidates, total, facets_from_aggs(result.aggregations)
 
-    def _shape(self, page: list[Candidate], u: AnalysedQuery) -> list[Any]:
-        for c in page:  # only the passages shown are marked
+    def _shape(self, page: list[Candidate], u: AnalysedQuery, answer_first: bool = False) -> list[Any]:
+        for c in page:  # only the passages shown are ordered and marked
+            if answer_first:
+                order_passages(c, u.text, u.tokens)
             for passage in fusion.best_passages(c):
                 passage.highlight = mark_terms(str(passage.source.get("text_seg", "")), u.term_set)
         return [hit_of(c, self.segmenter) for c in page]
