@@ -105,6 +105,9 @@ bench-ingest: install ## Characters/s of reading + cleaning + splitting: sample,
 bench-load: install ## 60 s load at concurrency 1, 8 and 32 against gunicorn
 	@tests/with_es.sh $(PY) -m bench.load
 
+bench-flood: install ## Keyword p50/p95 before, during and after a flood of 20,000-character drafts from another client (gunicorn)
+	@tests/with_es.sh $(PY) -m bench.flood
+
 eval: install ## Retrieval quality: every judged query set in the sample world and the 746-document world, ours vs stock ES
 	@tests/with_es.sh $(PY) -m bench.eval
 
