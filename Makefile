@@ -19,8 +19,8 @@ export TOKENIZERS_PARALLELISM := false
 # pip and Maven caches live outside the repo (~/.cache/pip, ~/.m2), so reinstalls are fast.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install install-browser es-up es-down es-status index serve run test test-unit test-integration test-e2e test-cluster \
-	lint fmt bench bench-scale bench-load bench-ingest eval screenshots clean
+.PHONY: help install install-browser es-up es-down es-status index serve run test test-unit test-integration test-e2e test-cluster test-fuzz \
+	lint fmt bench bench-scale bench-load bench-flood bench-ingest eval screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}'
@@ -86,6 +86,9 @@ test-e2e: install install-browser ## End-to-end and browser tests (service over 
 test-cluster: install ## Fault tests on a throwaway 3-node cluster of their own (also part of `make test`)
 	$(PY) -m pytest -m cluster tests/e2e -q -s
 
+test-fuzz: install ## Schemathesis over /openapi.json against gunicorn: ≥ 10,000 requests, no 5xx but 503 (minutes; not in `test`)
+	@FUZZ_CAMPAIGN=1 tests/with_es.sh $(PY) -m pytest tests/e2e/test_fuzz_campaign.py -q -s -p no:cacheprovider
+
 test: install install-browser ## Everything: lint, unit, integration, e2e and browser tests against a real local ES node
 	@$(MAKE) --no-print-directory lint
 	@tests/with_es.sh $(PY) -m pytest tests -q -p no:cacheprovider
@@ -101,6 +104,9 @@ bench-ingest: install ## Characters/s of reading + cleaning + splitting: sample,
 
 bench-load: install ## 60 s load at concurrency 1, 8 and 32 against gunicorn
 	@tests/with_es.sh $(PY) -m bench.load
+
+bench-flood: install ## Keyword p50/p95 before, during and after a flood of 20,000-character drafts from another client (gunicorn)
+	@tests/with_es.sh $(PY) -m bench.flood
 
 eval: install ## Retrieval quality: every judged query set in the sample world and the 746-document world, ours vs stock ES
 	@tests/with_es.sh $(PY) -m bench.eval

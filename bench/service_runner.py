@@ -40,17 +40,27 @@ def ensure_index(settings: Settings, corpora: Sequence[Path]) -> None:
 
 @contextlib.contextmanager
 def running_service(
-    settings: Settings, corpora: Sequence[Path], url: str | None = None, production: bool = False
+    settings: Settings,
+    corpora: Sequence[Path],
+    url: str | None = None,
+    production: bool = False,
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
-    """Yield the base URL of a service over the indexed corpus (the given one, or a fresh subprocess)."""
+    """Yield the base URL of a service over the indexed corpus (the given one, or a fresh subprocess).
+    Rate limiting is off unless `env` (extra service settings) says otherwise."""
     if url:
         yield url.rstrip("/")
         return
     ensure_index(settings, corpora)
     port = free_port()
     cmd = [sys.executable, "-m", "service", "--port", str(port)] + (["--production"] if production else [])
-    env = {**os.environ, "SEARCH_ES__INDEX": settings.es.index, "SEARCH_SERVICE__RATE_LIMIT_PER_MINUTE": "0"}
-    proc = subprocess.Popen(cmd, env=env)
+    full_env = {
+        **os.environ,
+        "SEARCH_ES__INDEX": settings.es.index,
+        "SEARCH_SERVICE__RATE_LIMIT_PER_MINUTE": "0",
+        **(env or {}),
+    }
+    proc = subprocess.Popen(cmd, env=full_env)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base, proc)

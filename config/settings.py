@@ -112,7 +112,7 @@ class ServiceSettings(_Section):
     # Requests per minute per client address on the public endpoints; 0 turns limiting off.
     rate_limit_per_minute: int = Field(default=600, ge=0)
     # Draft segments embedded per minute per client (/similar, /api/similar; a 20,000-character draft is
-    # up to 48); 0 turns the budget off. Embeddings running at once per worker; more wait for none: 503.
+    # at most 16); 0 turns the budget off. Embeddings running at once per worker; more wait for none: 503.
     embed_segments_per_minute: int = Field(default=480, ge=0)
     max_concurrent_embeddings: int = Field(default=2, ge=1)
     # All Elasticsearch calls of one request share this many seconds; past it the answer is 503.

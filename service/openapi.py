@@ -238,7 +238,8 @@ _SCHEMAS: dict[str, Any] = {
     },
     "Health": {
         "type": "object",
-        "required": ["ok", "status", "elasticsearch", "index", "documents", "model"],
+        # The public answer is ok and status only; the rest is the operators' view (README, Operations).
+        "required": ["ok", "status"],
         "properties": {
             "ok": {"type": "boolean"},
             "status": {"enum": ["ok", "degraded"]},
@@ -409,7 +410,8 @@ def spec() -> dict[str, Any]:
                         "200": {
                             "description": "OK",
                             "content": {"text/plain": {"schema": {"type": "string"}}},
-                        }
+                        },
+                        **_errors(403),
                     },
                 }
             },

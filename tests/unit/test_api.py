@@ -305,6 +305,16 @@ def test_openapi_lists_every_api_route(client: FlaskClient) -> None:
     assert set(refs) <= set(spec["components"]["schemas"])  # no dangling reference
 
 
+def test_public_health_matches_its_schema(client: FlaskClient) -> None:
+    """The public /healthz says ok and status only; the schema must not require the private details."""
+    schema = client.get("/openapi.json").get_json()["components"]["schemas"]["Health"]
+    body = client.get("/healthz").get_json()
+    assert set(body) == {"ok", "status"}
+    assert set(schema["required"]) <= set(body)
+    metrics = client.get("/openapi.json").get_json()["paths"]["/metrics"]["get"]["responses"]
+    assert client.get("/metrics").status_code == 403 and "403" in metrics
+
+
 def test_metrics_text(store: Mock) -> None:
     client = make_app(store, admin_token=TOKEN).test_client()
     client.get("/api/search?q=古树&mode=keyword")
