@@ -137,6 +137,7 @@ class OnnxInt8Embedder:
             model_name,
             batch_size=settings.batch_size,
             max_length=settings.max_length,
+            threads=settings.threads or None,
         )
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:

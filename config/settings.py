@@ -70,6 +70,8 @@ class ModelSettings(_Section):
     # A serving install has no torch to export with: it loads the int8 model the indexer exported
     # (cache_dir/<model>-<hash>/model.int8.onnx, shipped as a file or a volume). Empty: export or cache.
     onnx_path: Path | None = None
+    # Threads one model uses (onnx-int8); 0: every core this process may run on (the indexer's batches).
+    threads: int = Field(default=0, ge=0)
 
 
 class AnalyzerSettings(_Section):
@@ -112,9 +114,13 @@ class ServiceSettings(_Section):
     # Requests per minute per client address on the public endpoints; 0 turns limiting off.
     rate_limit_per_minute: int = Field(default=600, ge=0)
     # Draft segments embedded per minute per client (/similar, /api/similar; a 20,000-character draft is
-    # at most 16); 0 turns the budget off. Embeddings running at once per worker; more wait for none: 503.
+    # at most 16); 0 turns the budget off.
     embed_segments_per_minute: int = Field(default=480, ge=0)
-    max_concurrent_embeddings: int = Field(default=2, ge=1)
+    # Drafts embedded at once on this machine, by all workers together; one more gets 503 at once.
+    # slots x embed_threads below the cores leaves the rest to plain searches and Elasticsearch.
+    max_concurrent_embeddings: int = Field(default=1, ge=1)
+    # Threads of each worker's model (gunicorn runs a worker per core); 0: every core.
+    embed_threads: int = Field(default=1, ge=0)
     # All Elasticsearch calls of one request share this many seconds; past it the answer is 503.
     request_deadline_seconds: float = Field(default=3.0, gt=0)
     # Reverse proxies in front of the service (X-Forwarded-For hops trusted for the client address).

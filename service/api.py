@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from config.settings import ServiceSettings
 from search.searcher import Searcher
 from service.errors import Forbidden, InvalidParameter, NotFound
-from service.limits import admit_draft
+from service.limits import admit_draft, refuse_spent_client
 from service.metrics import CONTENT_TYPE
 from service.openapi import spec
 from service.params import parse_doc_id, parse_export, parse_search, parse_similar, parse_suggest
@@ -50,6 +50,7 @@ def search() -> Response:
 
 @bp.post("/api/similar")
 def similar() -> Response:
+    refuse_spent_client()
     try:
         body = request.get_json(silent=True)
     except RecursionError:  # the json module recurses per level: 100,000 nested arrays fill 250 KB

@@ -36,7 +36,10 @@ def create_app(
 ) -> Flask:
     settings = settings or load_settings()
     store = store or SearchStore(settings.es)
-    searcher = build_searcher(settings, store, embedder, segmenter)
+    # The model runs on embed_threads per worker: gunicorn runs a worker per core, so more threads would only
+    # let one worker's drafts take the cores its neighbours' searches need.
+    model = settings.model.model_copy(update={"threads": settings.service.embed_threads})
+    searcher = build_searcher(settings.model_copy(update={"model": model}), store, embedder, segmenter)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.service.max_body_bytes
     app.json = OrjsonProvider(app)  # UTF-8, never \u-escaped
@@ -47,7 +50,8 @@ def create_app(
         metrics=Metrics(),
         limiter=RateLimiter(settings.service.rate_limit_per_minute),
         embed_budget=RateLimiter(settings.service.embed_segments_per_minute),
-        embed_slots=EmbedSlots(settings.service.max_concurrent_embeddings),
+        # Services of one index on one machine share the slots (gunicorn's workers, a second instance).
+        embed_slots=EmbedSlots(settings.service.max_concurrent_embeddings, settings.es.index),
     )
     if settings.service.trusted_proxies:
         # The client address (what the limits key on) from X-Forwarded-For, as many hops as there are proxies.

@@ -1,18 +1,22 @@
 """Per-client limits for the public endpoints: an in-memory token bucket per client address, counting
 requests (RateLimiter(per_minute)) or their cost (the draft segments a precedent search embeds); and a
-bound on the embeddings running at once in one worker (EmbedSlots).
+bound on the drafts embedded at once on this machine (EmbedSlots, shared by every worker).
 
-Per process: behind several workers or replicas the effective limit is multiplied; put a shared limit at
-the load balancer for a public portal (README, Scaling out).
+The buckets are per process: behind several workers or replicas the effective limit is multiplied; put a
+shared limit at the load balancer for a public portal (README, Scaling out).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import os
+import tempfile
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
+from pathlib import Path
 
 from flask import current_app, request
 
@@ -26,7 +30,8 @@ class RateLimiter:
     def __init__(self, per_minute: int) -> None:
         self.rate = per_minute / 60.0
         self.burst = max(1.0, per_minute / 6.0)  # ten seconds' worth at once
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        # client -> (tokens, when last counted, until when it was told to wait)
+        self._buckets: OrderedDict[str, tuple[float, float, float]] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
@@ -34,38 +39,77 @@ class RateLimiter:
         return self.rate > 0
 
     def allow(self, client: str, now: float | None = None, cost: float = 1.0) -> tuple[bool, float]:
-        """(allowed, seconds until a request of this cost would be allowed)."""
+        """(allowed, seconds until a request of this cost would be allowed). A refused client is told to
+        wait that long, and wait() holds it to that."""
         if not self.enabled:
             return True, 0.0
         cost = min(cost, self.burst)  # a request dearer than the whole bucket would never pass
         now = time.monotonic() if now is None else now
         with self._lock:
-            tokens, last = self._buckets.pop(client, (self.burst, now))
+            tokens, last, _ = self._buckets.pop(client, (self.burst, now, 0.0))
             tokens = min(self.burst, tokens + (now - last) * self.rate)
             allowed = tokens >= cost
             tokens = tokens - cost if allowed else tokens
-            self._buckets[client] = (tokens, now)
+            wait = 0.0 if allowed else (cost - tokens) / self.rate
+            self._buckets[client] = (tokens, now, now + wait)
             if len(self._buckets) > MAX_CLIENTS:
                 self._buckets.popitem(last=False)
-        return allowed, 0.0 if allowed else (cost - tokens) / self.rate
+        return allowed, wait
+
+    def wait(self, client: str, now: float | None = None) -> float:
+        """Seconds this client was told to wait and has not waited yet (0: go ahead); charges nothing."""
+        if not self.enabled:
+            return 0.0
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            _, _, until = self._buckets.get(client, (0.0, 0.0, 0.0))
+        return max(0.0, until - now)
 
 
 class EmbedSlots:
-    """At most `size` drafts embedded at once in this worker. One more is refused at once rather than
-    queued: a queue would only hold connections while the cores are busy, and a client can retry."""
+    """At most `size` drafts embedded at once on this machine, across every worker of the service (one
+    lock file per slot, flock'ed while a draft embeds). One more is refused at once rather than queued: a
+    queue would only hold connections while the cores are busy, and a client can retry. Per worker slots
+    would let workers x slots drafts fill every core, and plain searches would wait behind them."""
 
-    def __init__(self, size: int) -> None:
-        self._free = threading.BoundedSemaphore(size)
+    def __init__(self, size: int, name: str, folder: Path | None = None) -> None:
+        folder = folder or Path(tempfile.gettempdir()) / "gov-search-embed-slots"
+        folder.mkdir(parents=True, exist_ok=True)
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+        self._paths = [folder / f"{safe}-{i}.lock" for i in range(size)]
 
     @contextlib.contextmanager
     def hold(self) -> Iterator[bool]:
         """Yields whether a slot was free (and holds it until the block ends)."""
-        taken = self._free.acquire(blocking=False)
+        fd = self._take()
         try:
-            yield taken
+            yield fd is not None
         finally:
-            if taken:
-                self._free.release()
+            if fd is not None:
+                os.close(fd)  # closing the descriptor releases its lock, also if the worker dies
+
+    def _take(self) -> int | None:
+        for path in self._paths:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd
+            except BlockingIOError:
+                os.close(fd)
+        return None
+
+
+def refuse_spent_client() -> None:
+    """429 before a draft is even read when this client was refused and told to wait, and has not: a flood
+    of refused drafts would otherwise cost parsing and cutting each one in the workers that serve plain
+    searches."""
+    budget: RateLimiter = current_app.extensions["embed_budget"]
+    wait = budget.wait(request.remote_addr or "-")
+    if wait > 0:
+        raise RateLimited(
+            "this client has embedded too many draft segments lately; slow down",
+            {"Retry-After": str(max(1, round(wait)))},
+        )
 
 
 @contextlib.contextmanager

@@ -18,7 +18,7 @@ from search.documents import layout
 from search.searcher import Searcher
 from service import pages
 from service.errors import ApiError, InvalidParameter
-from service.limits import admit_draft
+from service.limits import admit_draft, refuse_spent_client
 from service.markup import words_to_mark
 from service.pages import FILTERS, PAGE_SIZE
 from service.params import parse_page_search
@@ -121,6 +121,8 @@ def _similar_documents(doc_id: str) -> tuple[list[dict[str, Any]], str | None]:
 def similar() -> tuple[str, int]:
     """Paste a draft (POST) -> ranked precedents, each with the draft's segments aligned to its passages."""
     limit = _limits().max_draft_chars
+    if request.method == "POST":
+        refuse_spent_client()
     draft = request.form.get("draft", "") if request.method == "POST" else ""
     context: dict[str, Any] = {
         "nav": "similar",

@@ -4,6 +4,7 @@ everywhere, the embedding budget and slots, proxies, private operations views, t
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 from unittest.mock import Mock
 
@@ -11,6 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from config.settings import ServiceSettings
+from service.limits import EmbedSlots, RateLimiter
 from service.web import CSP
 from store import deadline
 from store.errors import DeadlineExceeded
@@ -165,3 +167,35 @@ def test_mock_store_is_not_reached_by_a_refused_draft() -> None:
     store.msearch.reset_mock()
     assert client.post("/api/similar", json={"text": DRAFT}).status_code == 429
     store.msearch.assert_not_called()
+
+
+def test_embedding_slots_are_shared_by_every_worker_on_the_machine(tmp_path: Path) -> None:
+    # Two workers of one service = two EmbedSlots over the same files: one slot in all.
+    first, second = EmbedSlots(1, "gov-docs", tmp_path), EmbedSlots(1, "gov-docs", tmp_path)
+    other_index = EmbedSlots(1, "other", tmp_path)
+    with first.hold() as taken:
+        assert taken
+        with second.hold() as also, other_index.hold() as elsewhere:
+            assert (also, elsewhere) == (False, True)
+    with second.hold() as taken:
+        assert taken  # released when the first block ended
+
+
+def test_a_client_with_a_spent_budget_is_refused_before_its_draft_is_read() -> None:
+    client = make_app(make_store(), embed_segments_per_minute=90).test_client()
+    assert client.post("/api/similar", json={"text": DRAFT}).status_code == 200
+    assert client.post("/api/similar", json={"text": DRAFT}).status_code == 429  # told to wait
+    # Not JSON at all: a 400 if it were read; the client that did not wait is refused first.
+    response = client.post("/api/similar", data=b"{not json", content_type="application/json")
+    assert_error(response, 429, "rate_limited")
+
+
+def test_a_refused_client_is_held_to_its_wait_and_asking_charges_nothing() -> None:
+    limiter = RateLimiter(per_minute=60)  # a bucket of 10, one token a second
+    assert limiter.wait("a", now=0.0) == 0.0
+    assert limiter.allow("a", now=0.0, cost=8)[0]
+    assert limiter.wait("a", now=0.0) == 0.0  # allowed: nothing to wait for
+    assert limiter.allow("a", now=0.0, cost=8) == (False, pytest.approx(6.0))
+    assert limiter.wait("a", now=1.0) == pytest.approx(5.0)
+    assert limiter.wait("a", now=1.0) == pytest.approx(5.0)  # asking again costs nothing
+    assert limiter.wait("a", now=6.0) == 0.0 and limiter.allow("a", now=6.0, cost=8)[0]
