@@ -47,9 +47,21 @@ def running_service(
         yield url.rstrip("/")
         return
     ensure_index(settings, corpora)
-    port = free_port()
+    with serving(settings, production=production) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serving(settings: Settings, port: int | None = None, production: bool = False) -> Iterator[str]:
+    """Yield the base URL of a service subprocess over the settings' node and alias, as they are."""
+    port = port or free_port()
     cmd = [sys.executable, "-m", "service", "--port", str(port)] + (["--production"] if production else [])
-    env = {**os.environ, "SEARCH_ES__INDEX": settings.es.index, "SEARCH_SERVICE__RATE_LIMIT_PER_MINUTE": "0"}
+    env = {
+        **os.environ,
+        "SEARCH_ES__URL": settings.es.url,
+        "SEARCH_ES__INDEX": settings.es.index,
+        "SEARCH_SERVICE__RATE_LIMIT_PER_MINUTE": "0",
+    }
     proc = subprocess.Popen(cmd, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
