@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -118,23 +119,36 @@ def cache_key(texts: Sequence[str], model_name: str, backend: str) -> str:
 
 
 def real_vectors(texts: Sequence[str], embedder: Embedder, backend: str, chunk: int) -> np.ndarray:
-    """The passages' vectors from the real model, read from the cache when it matches the passages."""
-    path = CACHE / f"{cache_key(texts, embedder.model_name, backend)}.npy"
+    """The passages' vectors from the real model, read from the cache when it matches the passages.
+    Each chunk is saved as it is done, so an interrupted run (a loaded host) resumes where it stopped."""
+    key = cache_key(texts, embedder.model_name, backend)
+    path = CACHE / f"{key}.npy"
     if path.is_file():
         vectors = np.load(path)
         if vectors.shape == (len(texts), embedder.dims):
             return vectors
+    parts = CACHE / f"{key}.parts-{chunk}"
+    parts.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    parts = []
+    names = []
     for i in range(0, len(texts), chunk):
-        parts.append(embedder.embed_passages(texts[i : i + chunk]))
-        print(f"  embedded {i + len(parts[-1])}/{len(texts)} passages", file=sys.stderr, flush=True)
-    vectors = np.concatenate(parts) if parts else np.zeros((0, embedder.dims), np.float32)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    np.save(path.with_suffix(".tmp.npy"), vectors)
-    path.with_suffix(".tmp.npy").replace(path)  # a killed run leaves no half-written cache
+        names.append(parts / f"{i:08d}.npy")
+        if not names[-1].is_file():
+            _save(names[-1], embedder.embed_passages(texts[i : i + chunk]))
+            print(
+                f"  embedded {min(i + chunk, len(texts))}/{len(texts)} passages", file=sys.stderr, flush=True
+            )
+    vectors = np.concatenate([np.load(n) for n in names]) if names else np.zeros((0, embedder.dims))
+    _save(path, vectors.astype(np.float32))
+    shutil.rmtree(parts)
     print(f"  embedding took {time.perf_counter() - started:.0f} s; cached in {path}", file=sys.stderr)
     return vectors
+
+
+def _save(path: Path, vectors: np.ndarray) -> None:
+    """Written under another name, then renamed: a killed run leaves no half-written file."""
+    np.save(path.with_suffix(".tmp.npy"), vectors)
+    path.with_suffix(".tmp.npy").replace(path)
 
 
 def copy_records(docs: Sequence[CorpusDoc], vectors: np.ndarray, copy: int) -> Iterator[Record]:

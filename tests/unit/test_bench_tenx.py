@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import bench.tenx_data
 from bench.tenx import judged_queries
-from bench.tenx_data import cache_key, copied_meta, copy_id, copy_records, noisy, read_corpus
+from bench.tenx_data import cache_key, copied_meta, copy_id, copy_records, noisy, read_corpus, real_vectors
 from config.settings import Settings
 from store.records import DocumentRecord, PassageRecord
+from tests.fakes import FakeEmbedder
 
 LAW = "某某条例\n" + "".join(
     f"第{i}条 政务公开应当及时准确，行政机关应当主动公开政府信息。\n" * 3 for i in range(1, 9)
@@ -80,6 +83,38 @@ def test_cache_key_depends_on_the_texts_their_order_and_the_model() -> None:
         == 3
     )
     assert cache_key(["甲乙"], "m", "b") != cache_key(["甲", "乙"], "m", "b")
+
+
+class _Counting(FakeEmbedder):
+    """Counts the texts it embeds; fails after `budget` calls, like a run killed part way."""
+
+    def __init__(self, budget: int = 99) -> None:
+        super().__init__(dims=8)
+        self.texts = 0
+        self.budget = budget
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if self.budget == 0:
+            raise KeyboardInterrupt
+        self.budget -= 1
+        self.texts += len(texts)
+        return super().embed_passages(texts)
+
+
+def test_real_vectors_resume_an_interrupted_run_and_then_come_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bench.tenx_data, "CACHE", tmp_path)
+    texts = [f"第{i}条" for i in range(10)]
+    with pytest.raises(KeyboardInterrupt):
+        real_vectors(texts, _Counting(budget=2), "b", chunk=4)
+    resumed = _Counting()
+    vectors = real_vectors(texts, resumed, "b", chunk=4)
+    assert resumed.texts == 2  # only the last chunk was left
+    np.testing.assert_allclose(vectors, FakeEmbedder(dims=8).embed_passages(texts), atol=1e-6)
+    cached = _Counting(budget=0)
+    np.testing.assert_array_equal(real_vectors(texts, cached, "b", chunk=4), vectors)
+    assert [p.name for p in tmp_path.iterdir()] == [f"{cache_key(texts, 'fake', 'b')}.npy"]
 
 
 def test_judged_queries_are_the_dev_and_scale_texts_without_drafts() -> None:
