@@ -17,6 +17,7 @@ import statistics
 import sys
 import time
 import uuid
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,7 +91,9 @@ def node_stats(world: World) -> dict[str, float]:
         es = store.client
         index = store.live_index() or world.settings.es.index
         stats = es.indices.stats(index=index, metric=["store", "segments"])["_all"]["primaries"]
-        usage = es.indices.disk_usage(index=index, run_expensive_tasks=True)[index]
+        with warnings.catch_warnings():  # _disk_usage is a technical preview; it is what we need here
+            warnings.simplefilter("ignore")
+            usage = es.indices.disk_usage(index=index, run_expensive_tasks=True)[index]
         node = next(iter(es.nodes.stats(node_id="_local", metric="jvm")["nodes"].values()))
         pid = next(iter(es.nodes.info(node_id="_local", metric="process")["nodes"].values()))["process"]["id"]
     finally:
