@@ -20,7 +20,7 @@ export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help install install-browser es-up es-down es-status index serve run test test-unit test-integration test-e2e test-cluster test-fuzz \
-	lint fmt bench bench-scale bench-load bench-flood bench-ingest eval screenshots clean
+	lint fmt bench bench-scale bench-10x bench-load bench-flood bench-ingest eval screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}'
@@ -98,6 +98,9 @@ bench: install ## Indexing and query benchmarks on the sample corpus, printed as
 
 bench-scale: install ## The same on the sample corpus plus the regulations in data/corpus-laws
 	@tests/with_es.sh $(PY) -m bench --corpus $(CORPUS) --corpus $(LAWS)
+
+bench-10x: install ## The sample + regulations (~22k passages) vs ten copies of them (~220k): latency, size, memory
+	@tests/with_es.sh nice -n 10 $(PY) -m bench.tenx --corpus $(CORPUS) --corpus $(LAWS)
 
 bench-ingest: install ## Characters/s of reading + cleaning + splitting: sample, regulations, pathological inputs
 	$(PY) -m bench.ingest

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.latency import _pct
+from bench.latency import percentile
 from bench.service_runner import running_service
 from config.settings import load_settings
 
@@ -138,12 +138,12 @@ def print_table(table: list[tuple[int, str, Phase]], statuses: Counter[str], ok_
     for r, name, phase in table:
         errors = ", ".join(f"{k}: {v}" for k, v in sorted(phase.errors.items())) or "0"
         print(
-            f"| {r} | {name} | {len(phase.ms)} | {_pct(phase.ms, 50):.1f} | {_pct(phase.ms, 95):.1f} | {errors} |"
+            f"| {r} | {name} | {len(phase.ms)} | {percentile(phase.ms, 50):.1f} | {percentile(phase.ms, 95):.1f} | {errors} |"
         )
     medians = {
         name: (
-            statistics.median(_pct(p.ms, 50) for _, n, p in table if n == name),
-            statistics.median(_pct(p.ms, 95) for _, n, p in table if n == name),
+            statistics.median(percentile(p.ms, 50) for _, n, p in table if n == name),
+            statistics.median(percentile(p.ms, 95) for _, n, p in table if n == name),
         )
         for name in ("unloaded", "flood", "after")
     }
@@ -155,7 +155,9 @@ def print_table(table: list[tuple[int, str, Phase]], statuses: Counter[str], ok_
     print(f"\nkeyword errors in all phases: {failed}")
     print("flood answers: " + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())))
     if ok_ms:
-        print(f"flood drafts answered 200: p50 {_pct(ok_ms, 50):.0f} ms, p95 {_pct(ok_ms, 95):.0f} ms")
+        print(
+            f"flood drafts answered 200: p50 {percentile(ok_ms, 50):.0f} ms, p95 {percentile(ok_ms, 95):.0f} ms"
+        )
 
 
 def main() -> None:

@@ -83,9 +83,11 @@ def _one(connections: _Connections, mode: str, q: str, sample: Sample) -> None:
     sample.server_ms.append(float(timing.get("total", 0)))
 
 
-def run_mode(url: str, mode: str, concurrency: int, rounds: int) -> Sample:
-    kinds = {"precedent"} if mode == "similar" else {"keyword", "question", "docnum", "variant", "multi"}
-    queries = _queries(kinds)
+def run_mode(url: str, mode: str, concurrency: int, rounds: int, queries: list[str] | None = None) -> Sample:
+    """`rounds` timed passes over the queries (default: the dev queries of the mode's kinds)."""
+    if queries is None:
+        kinds = {"precedent"} if mode == "similar" else {"keyword", "question", "docnum", "variant", "multi"}
+        queries = _queries(kinds)
     work = queries * rounds
     sample = Sample()
     connections = _Connections(url)
@@ -106,7 +108,7 @@ def measure_latency(url: str, rounds: int = 5) -> dict[tuple[str, int], Sample]:
     }
 
 
-def _pct(values: list[float], p: float) -> float:
+def percentile(values: list[float], p: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
@@ -123,6 +125,6 @@ def print_latency(results: dict[tuple[str, int], Sample]) -> None:
         rest = (statistics.median(s.server_ms) if s.server_ms else 0.0) - embed - es
         rps = len(s.ms) / s.wall if s.wall else 0.0
         print(
-            f"| {mode} | {c} | {len(s.ms)} | {s.errors} | {_pct(s.ms, 50):.1f} | {_pct(s.ms, 95):.1f} "
-            f"| {_pct(s.ms, 99):.1f} | {rps:.1f} | {embed:.1f} | {es:.1f} | {max(rest, 0):.1f} |"
+            f"| {mode} | {c} | {len(s.ms)} | {s.errors} | {percentile(s.ms, 50):.1f} | {percentile(s.ms, 95):.1f} "
+            f"| {percentile(s.ms, 99):.1f} | {rps:.1f} | {embed:.1f} | {es:.1f} | {max(rest, 0):.1f} |"
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.latency import _pct
+from bench.latency import percentile
 from bench.service_runner import running_service
 from config.settings import load_settings
 
@@ -94,8 +94,8 @@ def print_level(concurrency: int, stats: dict[str, ModeStats], wall: float) -> N
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for mode, s in sorted(stats.items()):
         print(
-            f"| {mode} | {len(s.ms)} | {len(s.ms) / wall:.1f} | {_pct(s.ms, 50):.1f} | {_pct(s.ms, 95):.1f} "
-            f"| {_pct(s.ms, 99):.1f} | {s.shed} | {s.server_errors} | {s.connection_errors} |"
+            f"| {mode} | {len(s.ms)} | {len(s.ms) / wall:.1f} | {percentile(s.ms, 50):.1f} | {percentile(s.ms, 95):.1f} "
+            f"| {percentile(s.ms, 99):.1f} | {s.shed} | {s.server_errors} | {s.connection_errors} |"
         )
     total = sum(len(s.ms) for s in stats.values())
     print(f"\nall modes: {total / wall:.1f} req/s")

@@ -52,10 +52,21 @@ def running_service(
         yield url.rstrip("/")
         return
     ensure_index(settings, corpora)
-    port = free_port()
+    with serving(settings, production=production, env=env) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serving(
+    settings: Settings, port: int | None = None, production: bool = False, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Yield the base URL of a service subprocess over the settings' node and alias, as they are; `env`:
+    extra service settings (rate limiting is off unless it says otherwise)."""
+    port = port or free_port()
     cmd = [sys.executable, "-m", "service", "--port", str(port)] + (["--production"] if production else [])
     full_env = {
         **os.environ,
+        "SEARCH_ES__URL": settings.es.url,
         "SEARCH_ES__INDEX": settings.es.index,
         "SEARCH_SERVICE__RATE_LIMIT_PER_MINUTE": "0",
         **(env or {}),
