@@ -209,6 +209,8 @@ def _stats(store: SearchStore) -> int:
         )
     for v in store.versions():
         state = "live" if v.live else ("kept for rollback" if v.published_at else "never published")
+        if split := (None if v.published_at else store.index_meta(v.name).get("split")):
+            state = f"split build, {len(split['in'])} of {split['parts']} parts in, not published yet"
         print(f"  version {v.name}: {v.documents} documents, {state}")
     return 0
 
