@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
@@ -36,7 +38,10 @@ class EmbedPool:
         for share in cpu_shares(workers):
             slots.put(share)
         self._executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_start, initargs=(make_embedder, slots)
+            max_workers=workers,
+            mp_context=context,
+            initializer=_start,
+            initargs=(make_embedder, slots, os.getpid()),
         )
 
     def submit(self, texts: Sequence[str]) -> Future[np.ndarray]:
@@ -63,12 +68,20 @@ def cpu_shares(workers: int) -> list[set[int] | None]:
     return [set(cpus[i::workers]) for i in range(workers)]
 
 
-def _start(make_embedder: EmbedderFactory, slots: Any) -> None:
+def _start(make_embedder: EmbedderFactory, slots: Any, parent: int) -> None:
     global _embedder
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     share = slots.get()
     if share is not None:
         os.sched_setaffinity(0, share)
     _embedder = make_embedder()
+
+
+def _exit_with(parent: int) -> None:
+    """A worker whose indexer was killed (SIGKILL: no shutdown) would wait for work forever."""
+    while os.getppid() == parent:
+        time.sleep(2.0)
+    os._exit(1)
 
 
 def _embed(texts: list[str]) -> np.ndarray:
