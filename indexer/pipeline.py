@@ -36,8 +36,9 @@ class TooManyDeletes(Exception):
 
 
 class Pipeline:
-    """Builds a new versioned index (then moves the alias) or updates the live one in place; both hold
-    the alias's writer lock and carry out a plan made before anything is written."""
+    """Builds a new versioned index (then moves the alias), one part of a split build, or updates the
+    live one in place; each carries out a plan made before anything is written. A build and an update hold
+    the alias's writer lock throughout; a part holds its own lock (indexer/split.py)."""
 
     def __init__(
         self,
