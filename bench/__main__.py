@@ -18,7 +18,8 @@ from bench.embedding import measure_throughput
 from bench.latency import measure_latency, print_latency
 from bench.service_runner import running_service
 from config.settings import Settings, load_settings
-from indexer.pipeline import Pipeline, Report
+from indexer.pipeline import Pipeline
+from indexer.report import Report
 from indexer.sources import iter_source_files, read_documents
 from store.search_store import SearchStore
 

@@ -1,8 +1,9 @@
-"""CLI: python -m indexer build|update|ensure [PATH…] · rollback · delete DOC_ID… · stats."""
+"""CLI: python -m indexer build|update|ensure [PATH…] · publish · rollback · delete DOC_ID… · stats."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import sys
@@ -12,8 +13,11 @@ from analyzers.embed import ModelNotFoundError, load_embedder
 from analyzers.model_card import describe_model
 from analyzers.segment import Segmenter
 from config.settings import Settings, load_settings
-from indexer.pipeline import Pipeline, Report, TooManyDeletes
+from indexer.pipeline import Pipeline, TooManyDeletes
+from indexer.plan import Part
+from indexer.report import Report
 from indexer.scope import RootError
+from indexer.split import SplitError
 from store.errors import IndexNotFound, LockHeld, LockLost, ModelMismatch, StoreError, StoreUnavailable
 from store.search_store import SearchStore
 
@@ -27,6 +31,13 @@ def _parser() -> argparse.ArgumentParser:
         "build", help="build a new index version from files/folders and move the alias to it"
     )
     build.add_argument("paths", nargs="+", type=Path, help="files or folders (.txt .md .html .docx .pdf)")
+    build.add_argument(
+        "--part",
+        type=_part,
+        metavar="I/N",
+        help="write only part I of N of the files into a shared split build (one per machine); "
+        "`publish` moves the alias once all N parts are in",
+    )
     update = sub.add_parser(
         "update", help="add, change and delete only the documents under PATH… (every recorded folder if none)"
     )
@@ -41,11 +52,24 @@ def _parser() -> argparse.ArgumentParser:
     for cmd in (build, update, ensure):
         cmd.add_argument("--dry-run", action="store_true", help="print what would be added, changed, deleted")
         cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
+        cmd.add_argument(
+            "--workers", type=int, default=1, metavar="N", help="embed in N processes (default 1)"
+        )
+    sub.add_parser(
+        "publish", help="move the alias to a split build once all its parts are in and the counts add up"
+    )
     sub.add_parser("rollback", help="move the alias back to the previous index version")
     delete = sub.add_parser("delete", help="delete documents (and their passages) by doc_id")
     delete.add_argument("doc_ids", nargs="+")
     sub.add_parser("stats", help="what the live index holds: folders, counts, last run, versions")
     return parser
+
+
+def _part(text: str) -> Part:
+    try:
+        return Part.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _print_report(report: Report) -> None:
@@ -76,10 +100,12 @@ def _print_report(report: Report) -> None:
         print(f"  failed document   {doc_id}: {reason}")
 
 
-def _pipeline(settings: Settings, store: SearchStore) -> Pipeline:
+def _pipeline(settings: Settings, store: SearchStore, workers: int = 1) -> Pipeline:
     if not store.ping():
         raise StoreUnavailable(f"no answer from {settings.es.url}")
-    return Pipeline(settings, store, load_embedder(settings.model), Segmenter(settings.analyzer))
+    make = functools.partial(load_embedder, settings.model)  # each embedding worker loads its own
+    segmenter = Segmenter(settings.analyzer)
+    return Pipeline(settings, store, load_embedder(settings.model), segmenter, workers, make)
 
 
 def _index(settings: Settings, store: SearchStore, args: argparse.Namespace) -> int:
@@ -87,12 +113,21 @@ def _index(settings: Settings, store: SearchStore, args: argparse.Namespace) -> 
     if missing:
         print(f"error: no such file or folder: {', '.join(missing)}; nothing was changed", file=sys.stderr)
         return 2
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
     if args.command == "ensure" and not _should_index(store, args.paths):
         return 0
     # First, before anything slow: which model, under which licence, and how to change it.
     print("\n".join(describe_model(settings.model).banner()), flush=True)
-    pipeline = _pipeline(settings, store)
+    pipeline = _pipeline(settings, store, args.workers)
     progress = not args.no_progress and sys.stderr.isatty()
+    if args.command == "build" and args.part is not None:
+        report = pipeline.build_part(args.paths, args.part, progress=progress, dry_run=args.dry_run)
+        _print_report(report)
+        if not report.dry_run:
+            print(f"  part {args.part} is in; `python -m indexer publish` once all {args.part.total} are")
+        return 1 if report.failed_documents else 0
     if args.command == "build":
         report = pipeline.build(args.paths, progress=progress, dry_run=args.dry_run)
     else:
@@ -123,6 +158,17 @@ def _should_index(store: SearchStore, paths: list[Path]) -> bool:
         "(to add it: `make run CORPUS=…` or `python -m indexer update FOLDER`)."
     )
     return False
+
+
+def _publish(settings: Settings, store: SearchStore) -> int:
+    done = _pipeline(settings, store).publish()
+    print(
+        f"alias {store.alias} → {done.index}: {done.parts} parts, {done.documents} documents, "
+        f"{done.passages} passages"
+    )
+    for name in done.dropped_versions:
+        print(f"  dropped old version {name}")
+    return 0
 
 
 def _rollback(settings: Settings, store: SearchStore) -> int:
@@ -163,6 +209,8 @@ def _stats(store: SearchStore) -> int:
         )
     for v in store.versions():
         state = "live" if v.live else ("kept for rollback" if v.published_at else "never published")
+        if split := (None if v.published_at else store.index_meta(v.name).get("split")):
+            state = f"split build, {len(split['in'])} of {split['parts']} parts in, not published yet"
         print(f"  version {v.name}: {v.documents} documents, {state}")
     return 0
 
@@ -175,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in ("build", "update", "ensure"):
             return _index(settings, store, args)
+        if args.command == "publish":
+            return _publish(settings, store)
         if args.command == "rollback":
             return _rollback(settings, store)
         if args.command == "delete":
@@ -190,7 +240,15 @@ def main(argv: list[str] | None = None) -> int:
     except LockHeld as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_LOCKED
-    except (ModelMismatch, IndexNotFound, RootError, TooManyDeletes, LockLost, ModelNotFoundError) as exc:
+    except (
+        ModelMismatch,
+        IndexNotFound,
+        RootError,
+        TooManyDeletes,
+        LockLost,
+        ModelNotFoundError,
+        SplitError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except StoreError as exc:

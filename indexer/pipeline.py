@@ -1,101 +1,64 @@
-"""Documents -> passages -> segment -> embed (batched) -> records -> store, with reading and bulk writes
-running in threads beside the embedding, which is the physical bound of indexing."""
+"""Builds (whole or one part of a split build) and updates: plan, take the locks, carry out the plan
+(indexer/stages.py), check the counts, publish. Embedding is the physical bound of indexing."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import queue
-import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from analyzers.document import Document
 from analyzers.embed import Embedder
-from analyzers.passages import split_passages
 from analyzers.segment import Segmenter
 from config.settings import Settings
-from indexer.plan import Plan, PlannedDocument, deletion_limit, digest_of, make_plan
-from indexer.records import (
-    SegmentedPassage,
-    document_meta,
-    document_record,
-    passage_records,
-    segment_passages,
-)
+from indexer.embed_pool import EmbedderFactory, EmbedPool
+from indexer.plan import Part, Plan, deletion_limit, make_plan
+from indexer.report import Report
 from indexer.scope import RootError, Scope, check_scopes, resolve_scopes, root_record
-from indexer.sources import UnreadableFile
+from indexer.split import Published, briefly_locked, join_split, part_lock_name, publish_split, record_part
+from indexer.stages import Stages
 from indexer.versions import Relations, changed_relations, relations_for
 from indexer.worker import ReadWorker
-from store.errors import IndexingError, ModelMismatch
+from store.errors import ModelMismatch
 from store.lifecycle import now_iso
 from store.lock import WriterLock
-from store.records import Deletion, DocumentMeta, DocumentRecord, StoredDocument
-from store.search_store import Record, SearchStore
+from store.records import StoredDocument
+from store.search_store import SearchStore
 
 log = logging.getLogger(__name__)
-
-_DONE = object()  # end-of-stream marker on the queues
-
-
-@dataclass
-class Report:
-    """What a build or an update did (or, with dry_run, would do); printed as the final summary."""
-
-    files: int = 0
-    documents: int = 0
-    passages: int = 0
-    unchanged: int = 0
-    added: list[PlannedDocument] = field(default_factory=list)
-    changed: list[PlannedDocument] = field(default_factory=list)
-    removed: list[StoredDocument] = field(default_factory=list)
-    failed_files: dict[str, str] = field(default_factory=dict)
-    failed_documents: dict[str, str] = field(default_factory=dict)
-    index: str = ""
-    mode: str = "build"  # or "update": the live index is changed in place
-    dry_run: bool = False
-    seconds: float = 0.0
-    dropped_versions: list[str] = field(default_factory=list)
-
-    @property
-    def deleted(self) -> int:
-        return len(self.removed)
-
-    @property
-    def passages_per_second(self) -> float:
-        return self.passages / self.seconds if self.seconds else 0.0
 
 
 class TooManyDeletes(Exception):
     """An update would delete more documents than the configured bound; nothing was changed."""
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    doc: Document
-    meta: DocumentMeta
-    passages: list[SegmentedPassage]
-    digest: str
-    stale_passages: int  # passages a longer stored version left behind (ordinals from len(passages))
-
-
 class Pipeline:
-    """Builds a new versioned index (then moves the alias) or updates the live one in place; both hold
-    the alias's writer lock and carry out a plan made before anything is written."""
+    """Builds a new versioned index (then moves the alias), one part of a split build, or updates the
+    live one in place; each carries out a plan made before anything is written. A build and an update hold
+    the alias's writer lock throughout; a part holds its own lock (indexer/split.py)."""
 
     def __init__(
-        self, settings: Settings, store: SearchStore, embedder: Embedder, segmenter: Segmenter
+        self,
+        settings: Settings,
+        store: SearchStore,
+        embedder: Embedder,
+        segmenter: Segmenter,
+        workers: int = 1,
+        make_embedder: EmbedderFactory | None = None,
     ) -> None:
+        """With workers > 1, passages are embedded in that many processes, each with an embedder from
+        `make_embedder` (which must pickle); `embedder` still names the model and its dimension."""
+        if workers > 1 and make_embedder is None:
+            raise ValueError("embedding in several workers needs make_embedder")
         self.settings = settings
         self.store = store
         self.embedder = embedder
         self.segmenter = segmenter
-        self._batch_passages = settings.indexer.embed_chunk_passages
+        self.workers = workers
+        self.make_embedder = make_embedder
         self._worker: ReadWorker | None = None
 
     def build(self, paths: Sequence[Path], progress: bool = False, dry_run: bool = False) -> Report:
@@ -113,6 +76,43 @@ class Pipeline:
         """Add, change and delete only documents under `paths` (all recorded roots when none is given)."""
         with self._reading():
             return self._update(paths, progress, dry_run, allow_deletes)
+
+    def build_part(
+        self, paths: Sequence[Path], part: Part, progress: bool = False, dry_run: bool = False
+    ) -> Report:
+        """Write this part's share of the files into the split build's index (joined, or created by the
+        first part to come) and record the part there; `publish` moves the alias once all are in."""
+        with self._reading():
+            started = time.perf_counter()
+            scopes = resolve_scopes(paths, ())
+            check_scopes(scopes, {})
+            plan = self._plan(scopes, {}, part)
+            report = self._report(plan, f"part {part}", dry_run)
+            if dry_run:
+                return report
+            lease = self.settings.indexer.lock_lease_seconds
+            with self._lock(f"build part {part}", part_lock_name(part)) as part_lock:
+                with briefly_locked(self.store, f"join a split build ({part})", lease):
+                    report.index = join_split(
+                        self.store, part.total, self.embedder.model_name, self.embedder.dims
+                    )
+                self._run(plan, report, {}, progress, relations_for(plan.facts, {}, ()))
+                part_lock.check()
+                with briefly_locked(self.store, f"record part {part}", lease):
+                    record_part(self.store, part, report, scopes)
+            report.seconds = time.perf_counter() - started
+            return report
+
+    def publish(self) -> Published:
+        """Move the alias to the newest split build once all its parts are in and the counts add up."""
+        with self._lock("publish a split build") as lock:
+            return publish_split(
+                self.store,
+                lock,
+                self.embedder.model_name,
+                self.embedder.dims,
+                self.settings.indexer.keep_versions,
+            )
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[None]:
@@ -196,11 +196,32 @@ class Pipeline:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _lock(self, purpose: str) -> WriterLock:
-        return self.store.writer_lock(purpose, self.settings.indexer.lock_lease_seconds)
+    def _lock(self, purpose: str, name: str = "writer") -> WriterLock:
+        return self.store.writer_lock(purpose, self.settings.indexer.lock_lease_seconds, name)
 
-    def _plan(self, scopes: Sequence[Scope], stored: dict[str, StoredDocument]) -> Plan:
-        return make_plan(scopes, stored, self._read_file, self.embedder.model_name, self._passage_chars)
+    def _plan(
+        self, scopes: Sequence[Scope], stored: dict[str, StoredDocument], part: Part | None = None
+    ) -> Plan:
+        chars = (self.settings.indexer.passage_min_chars, self.settings.indexer.passage_max_chars)
+        return make_plan(scopes, stored, self._read_file, self.embedder.model_name, chars, part)
+
+    def _run(
+        self,
+        plan: Plan,
+        report: Report,
+        stored: dict[str, StoredDocument],
+        progress: bool,
+        relations: dict[str, Relations],
+    ) -> None:
+        """Carry out the plan, embedding in a pool of processes when asked for more than one worker."""
+        with contextlib.ExitStack() as stack:
+            pool = None
+            if self.workers > 1 and self.make_embedder is not None:
+                pool = stack.enter_context(EmbedPool(self.make_embedder, self.workers))
+            stages = Stages(
+                self.settings.indexer, self.store, self.embedder, self.segmenter, self._read_file, pool
+            )
+            stages.run(plan, report, stored, relations, progress)
 
     def _read_file(self, path: Path, root: Path) -> list[Document]:
         if self._worker is None:
@@ -238,123 +259,6 @@ class Pipeline:
             },
         )
 
-    # --- the three stages ------------------------------------------------------------------------
-
-    def _run(
-        self,
-        plan: Plan,
-        report: Report,
-        stored: dict[str, StoredDocument],
-        progress: bool,
-        relations: dict[str, Relations],
-    ) -> None:
-        """Read in a thread, embed here, write in a thread."""
-        prepared: queue.Queue[object] = queue.Queue(maxsize=256)
-        to_write: queue.Queue[object] = queue.Queue(maxsize=8)
-        reader = threading.Thread(
-            target=self._read, args=(plan, report, stored, relations, prepared), daemon=True
-        )
-        writer_errors: list[BaseException] = []
-        writer = threading.Thread(target=self._write, args=(report, to_write, writer_errors), daemon=True)
-        reader.start()
-        writer.start()
-        bar = tqdm(unit=" passages", disable=not progress, smoothing=0.1, dynamic_ncols=True)
-        try:
-            for batch in _batches(prepared, self._batch_passages):
-                vectors = self.embedder.embed_passages(
-                    [p.passage.text for item in batch for p in item.passages]
-                )
-                to_write.put(self._records(batch, vectors))
-                bar.update(len(vectors))
-                bar.set_postfix(documents=report.documents + len(batch), refresh=False)
-        finally:
-            to_write.put(_DONE)
-            writer.join()
-            reader.join()
-            bar.close()
-        if writer_errors:
-            raise writer_errors[0]
-
-    def _read(
-        self,
-        plan: Plan,
-        report: Report,
-        stored: dict[str, StoredDocument],
-        relations: dict[str, Relations],
-        out: queue.Queue[object],
-    ) -> None:
-        """Read again the files that hold documents to write, and prepare exactly those documents."""
-        wanted = plan.to_write
-        try:
-            for path, root in plan.files_to_write.items():
-                try:
-                    docs = self._read_file(path, root)
-                except UnreadableFile as exc:  # changed or vanished since the plan was made
-                    report.failed_files[str(path)] = str(exc)
-                    continue
-                for doc in docs:
-                    planned = wanted.get(doc.doc_id)
-                    if planned is None:
-                        continue
-                    # Segmenting here keeps the embedding thread doing nothing but embedding.
-                    passages = segment_passages(split_passages(doc, *self._passage_chars), self.segmenter)
-                    before = stored.get(doc.doc_id)
-                    stale = max(0, before.passage_count - len(passages)) if before else 0
-                    meta = document_meta(doc, self.segmenter, str(root), relations.get(doc.doc_id))
-                    digest = digest_of(doc, root, self.embedder.model_name, self._passage_chars)
-                    out.put(_Prepared(doc, meta, passages, digest, stale))
-        except BaseException as exc:  # surfaced by the consumer; the queue must still end
-            out.put(exc)
-        finally:
-            out.put(_DONE)
-
-    @property
-    def _passage_chars(self) -> tuple[int, int]:
-        return (self.settings.indexer.passage_min_chars, self.settings.indexer.passage_max_chars)
-
-    def _records(self, batch: list[_Prepared], vectors: object) -> list[Record]:
-        """Per document: its passages, the removal of passages a longer old version left, then its
-        document record, whose hash marks it complete."""
-        records: list[Record] = []
-        offset = 0
-        for item in batch:
-            n = len(item.passages)
-            records += passage_records(item.meta, item.passages, vectors[offset : offset + n], item.digest)  # type: ignore[index]
-            records += [Deletion(f"{item.doc.doc_id}#{i}") for i in range(n, n + item.stale_passages)]
-            records.append(document_record(item.meta, item.doc, item.digest, n))
-            offset += n
-        return records
-
-    def _write(self, report: Report, inbox: queue.Queue[object], errors: list[BaseException]) -> None:
-        while (records := inbox.get()) is not _DONE:
-            if errors:
-                continue  # drain after a fatal error so the producer never blocks
-            try:
-                self._write_batch(report, records)  # type: ignore[arg-type]
-            except BaseException as exc:
-                errors.append(exc)
-
-    def _write_batch(self, report: Report, records: list[Record]) -> None:
-        docs = [r for r in records if isinstance(r, DocumentRecord)]
-        try:
-            self.store.write(report.index, records)
-        except IndexingError as exc:
-            self._forget_failed(report, records, exc)
-        for doc in docs:
-            if doc.meta.doc_id in report.failed_documents:
-                continue
-            report.documents += 1
-            report.passages += doc.passage_count
-
-    def _forget_failed(self, report: Report, records: list[Record], exc: IndexingError) -> None:
-        """A document with any failed record is reported and removed, so a rerun writes it again."""
-        by_id = {r.record_id: r.meta.doc_id for r in records if not isinstance(r, Deletion)}
-        for record_id, reason in exc.failed.items():
-            doc_id = by_id.get(record_id, record_id.split("#")[0])
-            report.failed_documents.setdefault(doc_id, reason)
-            log.error("document %s failed to index: %s", doc_id, reason)
-        self.store.delete_documents(report.index, list(report.failed_documents))
-
     def _verify_counts(self, report: Report) -> None:
         self.store.refresh(report.index)
         documents = self.store.count("document", report.index)
@@ -364,20 +268,3 @@ class Pipeline:
                 f"index {report.index} holds {documents} documents / {passages} passages, "
                 f"expected {report.documents} / {report.passages}; not publishing it"
             )
-
-
-def _batches(inbox: queue.Queue[object], min_passages: int) -> Iterator[list[_Prepared]]:
-    """Group whole documents until a batch holds enough passages to keep the embedder busy."""
-    batch: list[_Prepared] = []
-    size = 0
-    while (item := inbox.get()) is not _DONE:
-        if isinstance(item, BaseException):
-            raise item
-        assert isinstance(item, _Prepared)
-        batch.append(item)
-        size += len(item.passages)
-        if size >= min_passages:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch

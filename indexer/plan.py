@@ -3,6 +3,7 @@ change and to delete. `--dry-run` prints it; the real run carries out exactly th
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,35 @@ log = logging.getLogger(__name__)
 
 # Reads one file under a root into its documents; raises UnreadableFile.
 FileReader = Callable[[Path, Path], list[Document]]
+
+# The plan keeps the documents it read, up to this many characters of text, so the run need not read
+# their files again; files beyond it are read a second time. About 2 bytes a character (CJK in CPython).
+KEEP_CHARS = 50_000_000
+
+
+@dataclass(frozen=True)
+class Part:
+    """Part `number` of `total` of a split build: the files whose root-relative path hashes to it, so
+    every machine agrees on the split without talking to the others."""
+
+    number: int
+    total: int
+
+    @classmethod
+    def parse(cls, text: str) -> Part:
+        """ "2/3" -> Part(2, 3); raises ValueError with the expected form."""
+        number, _, total = text.partition("/")
+        if not (number.isdigit() and total.isdigit() and 1 <= int(number) <= int(total)):
+            raise ValueError(f"a part is I/N with 1 <= I <= N (e.g. 1/2), not {text!r}")
+        return cls(int(number), int(total))
+
+    def holds(self, source: str) -> bool:
+        """Whether the file at root-relative path `source` belongs to this part."""
+        digest = hashlib.sha256(source.encode("utf-8")).digest()
+        return int.from_bytes(digest[:8], "big") % self.total == self.number - 1
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.total}"
 
 
 @dataclass(frozen=True)
@@ -42,6 +72,8 @@ class Plan:
     files_to_write: dict[Path, Path] = field(default_factory=dict)
     # Issue 12: what relating documents (versions, repeals) needs of every document read in scope.
     facts: dict[str, DocFacts] = field(default_factory=dict)
+    # Documents of files in files_to_write, kept from the plan's reading (up to KEEP_CHARS of text).
+    kept: dict[Path, list[Document]] = field(default_factory=dict)
 
     @property
     def to_write(self) -> dict[str, PlannedDocument]:
@@ -68,15 +100,19 @@ def make_plan(
     read: FileReader,
     model_name: str,
     passage_chars: tuple[int, int],
+    part: Part | None = None,
 ) -> Plan:
-    """Read every file in scope and compare with what is stored. A stored document in scope is deleted
-    only when its file was read successfully (or is gone) and no longer yields it."""
+    """Read every file in scope (of `part`, when given) and compare with what is stored. A stored document
+    in scope is deleted only when its file was read successfully (or is gone) and no longer yields it."""
     plan = Plan()
     seen: set[str] = set()
     failed_sources: set[tuple[str, str]] = set()
+    kept_chars = 0
     for root, path in iter_scope_files(scopes):
-        plan.files += 1
         source = path.relative_to(root).as_posix()
+        if part is not None and not part.holds(source):
+            continue
+        plan.files += 1
         try:
             docs = read(path, root)
         except UnreadableFile as exc:
@@ -99,6 +135,9 @@ def make_plan(
             item = PlannedDocument(doc.doc_id, doc.title, doc.source, str(root), digest)
             (plan.changed if before is not None else plan.added).append(item)
             plan.files_to_write[path] = root
+        if path in plan.files_to_write and kept_chars < KEEP_CHARS:
+            plan.kept[path] = docs
+            kept_chars += sum(len(d.text) for d in docs)
     for old in stored.values():
         in_scope = any(old.source_root == str(s.root) and s.covers(old.source) for s in scopes)
         if in_scope and old.doc_id not in seen and (old.source_root, old.source) not in failed_sources:

@@ -66,15 +66,17 @@ class IndexLifecycle:
             names = list(self.client.indices.get_alias(name=self.alias).keys())
         return names[0] if names else None
 
-    def writer_lock(self, purpose: str, lease_seconds: float) -> WriterLock:
-        """The alias's writer lock (not yet acquired): `with store.writer_lock("build", 120): ...`."""
-        return _TranslatedLock(self.client, self.alias, lease_seconds, purpose)
+    def writer_lock(self, purpose: str, lease_seconds: float, name: str = "writer") -> WriterLock:
+        """The alias's writer lock (not yet acquired): `with store.writer_lock("build", 120): ...`; another
+        `name` is another lock beside it (a part of a split build holds its own)."""
+        return _TranslatedLock(self.client, self.alias, lease_seconds, purpose, name)
 
-    def create_index(self, model_name: str, dims: int) -> str:
-        """A new, unpublished, versioned index behind the alias name, with its own write alias."""
+    def create_index(self, model_name: str, dims: int, **meta: Any) -> str:
+        """A new, unpublished, versioned index behind the alias name, with its own write alias; `meta`
+        goes into its _meta."""
         name = f"{self.alias}-v{time.strftime('%Y%m%d%H%M%S')}{time.time_ns() % 1_000_000:06d}"
         body = index_body(self.settings, model_name, dims)
-        body["mappings"]["_meta"]["created_at"] = now_iso()
+        body["mappings"]["_meta"].update(meta, created_at=now_iso())
         with translated():
             self._admin.indices.create(index=name, aliases={write_alias(name): {}}, **body)
         return name
@@ -172,11 +174,21 @@ class IndexLifecycle:
 
     def drop_dead_builds(self) -> list[str]:
         """Delete versions that were never published. Call only while holding the writer lock: then no
-        build is in progress, so every unpublished version belongs to a build that died."""
+        build is in progress, so every unpublished version belongs to a build that died. A split build
+        (`_meta.split`) is kept: its parts run without the writer lock, and a rerun part completes it."""
         live = self.live_index()
-        dead = [v.name for v in self.versions() if not v.published_at and v.name != live]
+        unpublished = [v.name for v in self.versions() if not v.published_at and v.name != live]
+        dead = [name for name in unpublished if "split" not in self.index_meta(name)]
         self._delete(dead)
         return dead
+
+    def open_splits(self) -> list[str]:
+        """Unpublished split builds behind the alias, newest first."""
+        return [
+            v.name
+            for v in self.versions()
+            if not v.published_at and not v.live and "split" in self.index_meta(v.name)
+        ]
 
     def _move_alias(self, index: str) -> None:
         old = self.live_index()

@@ -53,9 +53,12 @@ def _iso(epoch: float) -> str:
 class WriterLock:
     """Acquire with `acquire()` (raises LockHeld), release with `release()`; usable as a context manager."""
 
-    def __init__(self, client: Elasticsearch, alias: str, lease_seconds: float, purpose: str) -> None:
+    def __init__(
+        self, client: Elasticsearch, alias: str, lease_seconds: float, purpose: str, name: str = _LOCK_ID
+    ) -> None:
         self.client = client
         self.index = lock_index_name(alias)
+        self.name = name  # the lock document: "writer" for the alias, one per part of a split build
         self.lease = lease_seconds
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.purpose = purpose
@@ -92,9 +95,9 @@ class WriterLock:
     def acquire(self) -> None:
         self._ensure_index()
         try:
-            resp = self.client.create(index=self.index, id=_LOCK_ID, document=self._body(), refresh=True)
+            resp = self.client.create(index=self.index, id=self.name, document=self._body(), refresh=True)
         except elasticsearch.ConflictError:
-            current = self.client.get(index=self.index, id=_LOCK_ID)
+            current = self.client.get(index=self.index, id=self.name)
             holder = current["_source"]
             if float(holder.get("expires_at", 0)) > time.time() and not _dead_here(str(holder.get("owner"))):
                 raise LockHeld(
@@ -109,7 +112,7 @@ class WriterLock:
             try:
                 resp = self.client.index(
                     index=self.index,
-                    id=_LOCK_ID,
+                    id=self.name,
                     document=self._body(),
                     if_seq_no=current["_seq_no"],
                     if_primary_term=current["_primary_term"],
@@ -140,7 +143,7 @@ class WriterLock:
             try:
                 resp = self.client.index(
                     index=self.index,
-                    id=_LOCK_ID,
+                    id=self.name,
                     document=self._body(),
                     if_seq_no=self._seq[0],
                     if_primary_term=self._seq[1],
@@ -168,7 +171,7 @@ class WriterLock:
             return
         try:
             self.client.delete(
-                index=self.index, id=_LOCK_ID, refresh=True, if_seq_no=seq[0], if_primary_term=seq[1]
+                index=self.index, id=self.name, refresh=True, if_seq_no=seq[0], if_primary_term=seq[1]
             )
         except (elasticsearch.ApiError, elasticsearch.TransportError) as exc:
             log.warning("could not release the index lock (it expires by itself): %s", exc)
