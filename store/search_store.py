@@ -11,7 +11,7 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from config.settings import EsSettings
-from store import deadline, queries
+from store import deadline, lookups
 from store.client import make_client
 from store.errors import IndexingError, StoreError, status_error, translated
 from store.lifecycle import IndexLifecycle, write_alias
@@ -226,7 +226,7 @@ class SearchStore(IndexLifecycle):
         return int(resp["count"])
 
     def search(self, body: dict[str, Any], index: str | None = None) -> SearchResult:
-        """Run one search body (from store.queries) and turn raw hits into Hit objects."""
+        """Run one search body (from store.queries or store.lookups) and turn raw hits into Hit objects."""
         with translated():
             resp = self.client.search(index=index or self.alias, **_bounded(body))
         return _to_result(resp.body)
@@ -244,45 +244,45 @@ class SearchStore(IndexLifecycle):
                 raise status_error(int(r.get("status", 500)), f"search failed: {r['error']}")
         return [_to_result(r) for r in resp["responses"]]
 
-    # --- what the retrieval layer asks (bodies from store.queries) -------------------------------
+    # --- what the retrieval layer asks (bodies from store.lookups) -------------------------------
 
     def document_passages(self, doc_id: str) -> list[dict[str, Any]]:
         """Every passage of a document in order (their DOCUMENT_PASSAGE_FIELDS)."""
-        return [h.source for h in self.search(queries.document_passages_body(doc_id)).hits]
+        return [h.source for h in self.search(lookups.document_passages_body(doc_id)).hits]
 
     def documents_numbered(self, doc_numbers: list[str]) -> list[dict[str, Any]]:
         """Metadata of the documents bearing these 文号."""
-        body = queries.documents_where_body({"terms": {"doc_number": doc_numbers}})
+        body = lookups.documents_where_body({"terms": {"doc_number": doc_numbers}})
         return [h.source for h in self.search(body).hits]
 
     def documents_in_groups(self, groups: list[str]) -> list[dict[str, Any]]:
-        """Metadata of every version in these version groups (queries.VERSION_FIELDS)."""
-        body = queries.documents_where_body(
-            {"terms": {"version_group": groups}}, size=500, fields=queries.VERSION_FIELDS
+        """Metadata of every version in these version groups (lookups.VERSION_FIELDS)."""
+        body = lookups.documents_where_body(
+            {"terms": {"version_group": groups}}, size=500, fields=lookups.VERSION_FIELDS
         )
         return [h.source for h in self.search(body).hits]
 
     def spelling_options(self, folded_query: str) -> list[dict[str, Any]]:
-        """The term suggester's entries for the query's bigrams (queries.spelling_body)."""
-        return list(self.search(queries.spelling_body(folded_query)).suggest.get("bigrams", []))
+        """The term suggester's entries for the query's bigrams (lookups.spelling_body)."""
+        return list(self.search(lookups.spelling_body(folded_query)).suggest.get("bigrams", []))
 
     def phrases_held(self, folded_phrases: list[str]) -> list[bool]:
         """Whether any passage holds each phrase (one msearch)."""
         lines: list[dict[str, Any]] = []
         for phrase in folded_phrases:
-            lines += [{"index": self.alias}, queries.phrase_count_body(phrase)]
+            lines += [{"index": self.alias}, lookups.phrase_count_body(phrase)]
         with translated():
             resp = self.client.msearch(searches=lines)
         return [int(r.get("hits", {}).get("total", {}).get("value", 0)) > 0 for r in resp["responses"]]
 
     def documents_citing(self, doc_number: str) -> list[dict[str, Any]]:
         """Metadata of the documents that cite this 文号."""
-        body = queries.documents_where_body({"term": {"cites": doc_number}})
+        body = lookups.documents_where_body({"term": {"cites": doc_number}})
         return [h.source for h in self.search(body).hits]
 
     def suggest(self, title_seg: str, typed: str, doc_number: str | None, size: int) -> list[Hit]:
-        """Document records completing what was typed (queries.suggest_body)."""
-        return self.search(queries.suggest_body(title_seg, typed, doc_number, size)).hits
+        """Document records completing what was typed (lookups.suggest_body)."""
+        return self.search(lookups.suggest_body(title_seg, typed, doc_number, size)).hits
 
 
 def _bounded(body: dict[str, Any]) -> dict[str, Any]:
