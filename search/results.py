@@ -107,7 +107,7 @@ class Versions:
 
 
 @dataclass(frozen=True)
-class DocumentMeta:
+class DocumentSummary:
     """What a document carries wherever it is listed or shown (a hit, a precedent, the document page).
     The last four are keyword-only, so that each kind of result adds its own fields after the first six."""
 
@@ -124,7 +124,7 @@ class DocumentMeta:
 
 
 @dataclass(frozen=True)
-class Hit(DocumentMeta):
+class Hit(DocumentSummary):
     """One document of a result list with its best passages."""
 
     score: float
@@ -198,7 +198,7 @@ class DocumentPassage:
 
 
 @dataclass(frozen=True)
-class DocumentView(DocumentMeta):
+class DocumentView(DocumentSummary):
     """A whole stored document: metadata, text, passages and citation links both ways."""
 
     source: str | None

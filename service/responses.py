@@ -12,7 +12,7 @@ from flask.json.provider import DefaultJSONProvider
 
 from search.results import (
     Citation,
-    DocumentMeta,
+    DocumentSummary,
     DocumentView,
     FacetBucket,
     Hit,
@@ -42,7 +42,7 @@ def passage_json(p: Passage) -> dict[str, Any]:
     return {"passage_id": p.passage_id, "text": p.text, "highlight": p.highlight, "heading": p.heading}
 
 
-def _identity_json(d: DocumentMeta) -> dict[str, Any]:
+def _identity_json(d: DocumentSummary) -> dict[str, Any]:
     return {
         "doc_id": d.doc_id,
         "title": d.title,
@@ -53,7 +53,7 @@ def _identity_json(d: DocumentMeta) -> dict[str, Any]:
     }
 
 
-def _standing_json(d: DocumentMeta) -> dict[str, Any]:
+def _standing_json(d: DocumentSummary) -> dict[str, Any]:
     return {
         "doc_numbers": list(d.doc_numbers),
         "promulgated": d.promulgated,
