@@ -17,6 +17,9 @@ CN_NUMERALS = "一二三四五六七八九十百千零〇两"
 NUMBER = rf"[{CN_NUMERALS}\d]+"
 # 第X编 / 第X章 / 第X节 / 第X条 at the start of a line.
 NUMBERED_PART = rf"第{NUMBER}[编章节条]"
+# Item numbers of notices: 一、 (a top heading) and （一） / (3) (a sub-point).
+ITEM_NUMBER = rf"{NUMBER}、"
+PAREN_NUMBER = rf"[（(]{NUMBER}[）)]"
 # Characters that end a sentence (full stops, question and exclamation marks, semicolons).
 SENTENCE_ENDS = "。！？；!?;"
 
@@ -42,8 +45,8 @@ SENTENCE_END = re.compile(rf"[{SENTENCE_ENDS}][”’」』）)]*")
 _CHAPTER = re.compile(rf"^第{NUMBER}[编章]")
 _SECTION = re.compile(rf"^第{NUMBER}节")
 _ARTICLE = re.compile(rf"^(第{NUMBER}条)\s*")
-TOP_HEADING = re.compile(rf"^{NUMBER}、")
-_LIST_HEAD = re.compile(rf"^({NUMBER}、|[（(]{NUMBER}[）)]|\d+[.．](?!\d))")
+TOP_HEADING = re.compile(rf"^{ITEM_NUMBER}")
+_LIST_HEAD = re.compile(rf"^({ITEM_NUMBER}|{PAREN_NUMBER}|\d+[.．](?!\d))")
 # One-line documents (a whole 文件 on one physical line) still mark structure with "第X条 " + a space;
 # a reference inside a sentence ("依照第五条规定") has no space after it, so it is not cut.
 _INLINE_BREAK = re.compile(rf"(?<=\S)\s*(?={NUMBERED_PART}[ \u3000])")

@@ -32,8 +32,7 @@ from indexer.records import (
 from indexer.scope import resolve_scopes
 from indexer.sources import read_documents
 from indexer.versions import facts_of, relate
-from store.records import DocumentMeta
-from store.search_store import Record
+from store.records import DocumentMeta, Record
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gov-search" / "bench-10x"
 # Per component, on unit vectors of a few hundred dimensions: a copy stays at cosine ~0.97 to its original.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from analyzers.structure import NUMBER, NUMBERED_PART
+from analyzers.structure import ITEM_NUMBER, NUMBER, NUMBERED_PART, PAREN_NUMBER
 
 # Control characters except tab/newline; \x01/\x02 are the search side's highlight markers.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -34,7 +34,7 @@ _MAX_HEADING_CHARS = 80
 _TERMINAL = tuple("。！？；：!?;:）)」”』】|")
 # Lines starting a new paragraph: numbered items, articles, headings, attachments, list dashes.
 _STRUCTURE_START = re.compile(
-    rf"^(?:{NUMBERED_PART}|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
+    rf"^(?:{NUMBERED_PART}|{ITEM_NUMBER}|{PAREN_NUMBER}"
     r"|\d{1,2}(?:\.\d{1,2})*[.、．]|\d{1,2}(?:\.\d{1,2})*\s+\D|附件|——|△|-\s|注[:：])"
 )
 _ARTICLE_START = re.compile(rf"^第{NUMBER}条")

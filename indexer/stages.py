@@ -33,8 +33,8 @@ from indexer.report import Report
 from indexer.sources import UnreadableFile
 from indexer.versions import Relations
 from store.errors import IndexingError
-from store.records import Deletion, DocumentMeta, DocumentRecord, StoredDocument
-from store.search_store import Record, SearchStore
+from store.records import Deletion, DocumentMeta, DocumentRecord, Record, StoredDocument
+from store.search_store import SearchStore
 
 log = logging.getLogger(__name__)
 

@@ -107,8 +107,9 @@ class Versions:
 
 
 @dataclass(frozen=True)
-class Hit:
-    """One document of a result list with its best passages."""
+class DocumentSummary:
+    """What a document carries wherever it is listed or shown (a hit, a precedent, the document page).
+    The last four are keyword-only, so that each kind of result adds its own fields after the first six."""
 
     doc_id: str
     title: str | None
@@ -116,13 +117,19 @@ class Hit:
     issuer: str | None
     date: str | None
     kind: str | None
+    doc_numbers: tuple[str, ...] = field(default=(), kw_only=True)  # every 文号 it bears
+    promulgated: str | None = field(default=None, kw_only=True)
+    validity: Validity | None = field(default=None, kw_only=True)
+    versions: Versions = field(default_factory=Versions, kw_only=True)
+
+
+@dataclass(frozen=True)
+class Hit(DocumentSummary):
+    """One document of a result list with its best passages."""
+
     score: float
     url: str
     passages: list[Passage]
-    doc_numbers: tuple[str, ...] = ()
-    promulgated: str | None = None
-    validity: Validity | None = None
-    versions: Versions = field(default_factory=Versions)
 
 
 @dataclass(frozen=True)
@@ -191,15 +198,9 @@ class DocumentPassage:
 
 
 @dataclass(frozen=True)
-class DocumentView:
+class DocumentView(DocumentSummary):
     """A whole stored document: metadata, text, passages and citation links both ways."""
 
-    doc_id: str
-    title: str | None
-    doc_number: str | None
-    issuer: str | None
-    date: str | None
-    kind: str | None
     source: str | None
     line_start: int | None
     line_end: int | None
@@ -209,10 +210,6 @@ class DocumentView:
     passages: list[DocumentPassage]
     cites: list[Citation]
     cited_by: list[Citation]
-    doc_numbers: tuple[str, ...] = ()
-    promulgated: str | None = None
-    validity: Validity | None = None
-    versions: Versions = field(default_factory=Versions)
     history: tuple[HistoryEvent, ...] = ()
 
 

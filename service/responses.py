@@ -12,6 +12,7 @@ from flask.json.provider import DefaultJSONProvider
 
 from search.results import (
     Citation,
+    DocumentSummary,
     DocumentView,
     FacetBucket,
     Hit,
@@ -41,20 +42,32 @@ def passage_json(p: Passage) -> dict[str, Any]:
     return {"passage_id": p.passage_id, "text": p.text, "highlight": p.highlight, "heading": p.heading}
 
 
+def _identity_json(d: DocumentSummary) -> dict[str, Any]:
+    return {
+        "doc_id": d.doc_id,
+        "title": d.title,
+        "doc_number": d.doc_number,
+        "issuer": d.issuer,
+        "date": d.date,
+        "kind": d.kind,
+    }
+
+
+def _standing_json(d: DocumentSummary) -> dict[str, Any]:
+    return {
+        "doc_numbers": list(d.doc_numbers),
+        "promulgated": d.promulgated,
+        "validity": validity_json(d.validity),
+        "versions": versions_json(d.versions),
+    }
+
+
 def hit_json(h: Hit) -> dict[str, Any]:
     return {
-        "doc_id": h.doc_id,
-        "title": h.title,
-        "doc_number": h.doc_number,
-        "issuer": h.issuer,
-        "date": h.date,
-        "kind": h.kind,
+        **_identity_json(h),
         "score": h.score,
         "url": h.url,
-        "doc_numbers": list(h.doc_numbers),
-        "promulgated": h.promulgated,
-        "validity": validity_json(h.validity),
-        "versions": versions_json(h.versions),
+        **_standing_json(h),
         "passages": [passage_json(p) for p in h.passages],
     }
 
@@ -133,12 +146,7 @@ def _cited_by_json(c: Citation) -> dict[str, Any]:
 
 def document_json(d: DocumentView) -> dict[str, Any]:
     return {
-        "doc_id": d.doc_id,
-        "title": d.title,
-        "doc_number": d.doc_number,
-        "issuer": d.issuer,
-        "date": d.date,
-        "kind": d.kind,
+        **_identity_json(d),
         "source": d.source,
         "line_start": d.line_start,
         "line_end": d.line_end,
@@ -158,10 +166,7 @@ def document_json(d: DocumentView) -> dict[str, Any]:
         ],
         "cites": [_cite_json(c) for c in d.cites],
         "cited_by": [_cited_by_json(c) for c in d.cited_by],
-        "doc_numbers": list(d.doc_numbers),
-        "promulgated": d.promulgated,
-        "validity": validity_json(d.validity),
-        "versions": versions_json(d.versions),
+        **_standing_json(d),
         "history": [
             {"date": e.date, "number": e.number, "event": e.event, "doc_id": e.doc_id, "title": e.title}
             for e in d.history

@@ -142,16 +142,31 @@ class IndexLifecycle:
             )
 
     def versions(self) -> list[Version]:
-        """Every version behind the alias, newest first."""
-        live = self.live_index()
+        """Every version behind the alias, newest first: two requests however many versions there are
+        (the indices with their aliases and _meta, then one search counting documents per index)."""
+        pattern = f"{self.alias}-v*"
         with translated():
-            found = self.client.indices.get(index=f"{self.alias}-v*", expand_wildcards="open")
-        out = []
-        for name, info in found.items():
-            meta = info.get("mappings", {}).get("_meta", {})
-            with translated():
-                count = self.client.count(index=name, query={"term": {"type": "document"}})["count"]
-            out.append(Version(name, name == live, meta.get("published_at"), int(count)))
+            found = self.client.indices.get(index=pattern, expand_wildcards="open")
+        if not found:
+            return []
+        with translated():
+            resp = self.client.search(
+                index=pattern,
+                expand_wildcards="open",
+                size=0,
+                query={"term": {"type": "document"}},
+                aggs={"per_index": {"terms": {"field": "_index", "size": len(found)}}},
+            )
+        counts = {b["key"]: int(b["doc_count"]) for b in resp["aggregations"]["per_index"]["buckets"]}
+        out = [
+            Version(
+                name,
+                self.alias in info.get("aliases", {}),
+                info.get("mappings", {}).get("_meta", {}).get("published_at"),
+                counts.get(name, 0),
+            )
+            for name, info in found.items()
+        ]
         return sorted(out, key=lambda v: v.name, reverse=True)
 
     def publish(self, index: str, keep_previous: int = 1) -> list[str]:

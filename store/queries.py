@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from store.facets import facet_aggs, validity_clause
 from store.records import Filters
 
 PASSAGE = {"term": {"type": "passage"}}
@@ -30,51 +31,6 @@ def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
     if filters.validity:
         clauses.append(validity_clause(filters.validity))
     return clauses
-
-
-# Validity (analyzers.validity.validity_status) as filters on the stored fields, in the same order of
-# precedence: each status is its own condition and none of the earlier ones. "now/d" is today on the
-# node, so the bodies stay pure. The labelled 有效性 is free text: its usual values, listed (no wildcards
-# in bodies; a rarer wording falls to the status the dates give).
-_STATED = {
-    "废止": ["废止", "已废止"],
-    "失效": ["失效", "已失效", "部分失效"],
-    "有效": ["有效", "现行有效", "部分有效"],
-}
-
-
-def _stated(word: str) -> dict[str, Any]:
-    return {"terms": {"stated_validity": _STATED[word]}}
-
-
-def _exists(name: str) -> dict[str, Any]:
-    return {"exists": {"field": name}}
-
-
-def _any(*clauses: dict[str, Any]) -> dict[str, Any]:
-    return {"bool": {"should": list(clauses), "minimum_should_match": 1}}
-
-
-_VALIDITY_CONDITIONS: list[tuple[str, dict[str, Any]]] = [
-    ("repealed", _any(_exists("repealed_by"), _stated("废止"))),
-    ("superseded", _exists("superseded_by")),
-    ("expired", _any({"range": {"expires_on": {"lt": "now/d"}}}, _stated("失效"))),
-    ("not_yet_effective", {"range": {"effective_from": {"gt": "now/d"}}}),
-    ("current", _any(_exists("expires_on"), _exists("effective_from"), _stated("有效"))),
-]
-VALIDITY_STATUSES = (*(name for name, _ in _VALIDITY_CONDITIONS), "unknown")
-
-
-def validity_clause(status: str) -> dict[str, Any]:
-    """Records whose validity today is `status` (one of VALIDITY_STATUSES)."""
-    if status not in VALIDITY_STATUSES:
-        raise ValueError(f"unknown validity status: {status}")
-    earlier: list[dict[str, Any]] = []
-    for name, condition in _VALIDITY_CONDITIONS:
-        if name == status:
-            return {"bool": {"filter": [condition], "must_not": earlier}}
-        earlier.append(condition)
-    return {"bool": {"must_not": earlier}}
 
 
 def keyword_query(
@@ -206,64 +162,6 @@ PASSAGE_FIELDS = [
 # text_seg too: highlights are marked on it (analyzers.segment.mark_terms) rather than by Elasticsearch's
 # highlighter, which cost ~3 ms per search for the same marks.
 SEARCH_FIELDS = [*PASSAGE_FIELDS, "text_seg"]
-# A document page's passages, in order.
-DOCUMENT_PASSAGE_FIELDS = ["passage_id", "ordinal", "heading", "start", "end", "text"]
-
-
-# A document's metadata read from doc values (keyword fields), without touching its large _source.
-DOCUMENT_VALUE_FIELDS: list[str | dict[str, str]] = [
-    "doc_id",
-    "title",
-    "doc_number",
-    "issuer",
-    {"field": "date", "format": "strict_date"},
-    "kind",
-]
-
-
-# Documents citing or cited: which of a document's numbers a citation names, and which version it means.
-CITATION_FIELDS: list[str | dict[str, str]] = [
-    *DOCUMENT_VALUE_FIELDS,
-    "doc_numbers",
-    "version_group",
-    "superseded_by",
-]
-
-
-# The versions of a document, for the links between them.
-VERSION_FIELDS: list[str | dict[str, str]] = [
-    "doc_id",
-    "title",
-    "doc_number",
-    {"field": "date", "format": "strict_date"},
-    "version_group",
-    "superseded_by",
-]
-
-
-def facet_aggs(size: int = 20) -> dict[str, Any]:
-    """Facets count documents, not passages."""
-    return {
-        "validity": {
-            "filters": {"filters": {name: validity_clause(name) for name in VALIDITY_STATUSES}},
-            "aggs": {"docs": {"cardinality": {"field": "doc_id"}}},
-        },
-        "issuer": {
-            "terms": {"field": "issuer", "size": size},
-            "aggs": {"docs": {"cardinality": {"field": "doc_id"}}},
-        },
-        "kind": {
-            "terms": {"field": "kind", "size": size},
-            "aggs": {"docs": {"cardinality": {"field": "doc_id"}}},
-        },
-        "year": {
-            "terms": {"field": "year", "size": size, "order": {"_key": "desc"}},
-            "aggs": {"docs": {"cardinality": {"field": "doc_id"}}},
-        },
-        "doc_count": {"cardinality": {"field": "doc_id"}},
-    }
-
-
 # --- whole request bodies -------------------------------------------------------------------------
 
 
@@ -336,80 +234,4 @@ def terms_documents_body(terms: list[str], filters: Filters, size: int = 50) -> 
         "collapse": COLLAPSE_BY_DOCUMENT,
         "size": size,
         "_source": ["doc_id"],
-    }
-
-
-def document_passages_body(doc_id: str) -> dict[str, Any]:
-    """Every passage of one document in order."""
-    return {
-        "query": {"bool": {"filter": [PASSAGE, {"term": {"doc_id": doc_id}}]}},
-        "sort": [{"ordinal": "asc"}],
-        "size": 10_000,
-        "_source": DOCUMENT_PASSAGE_FIELDS,
-    }
-
-
-def documents_where_body(
-    clause: dict[str, Any], size: int = 100, fields: list[str | dict[str, str]] = DOCUMENT_VALUE_FIELDS
-) -> dict[str, Any]:
-    """Document records matching a filter clause, their metadata only."""
-    return {
-        "query": {"bool": {"filter": [DOCUMENT, clause]}},
-        "size": size,
-        "_source": False,  # a document record's _source holds its whole text; metadata comes from doc values
-        "docvalue_fields": fields,
-    }
-
-
-def numbered_clause(doc_numbers: list[str]) -> dict[str, Any]:
-    """Documents bearing any of these 文号 as any of their numbers (issued under, revised or amended by)."""
-    # doc_number too: an index built before doc_numbers existed holds only it
-    either = [{"terms": {"doc_numbers": doc_numbers}}, {"terms": {"doc_number": doc_numbers}}]
-    return {"bool": {"should": either, "minimum_should_match": 1}}
-
-
-def suggest_body(title_seg: str, typed: str, doc_number: str | None, size: int) -> dict[str, Any]:
-    """Titles completing what was typed (the last word may be unfinished), and 文号 starting with it."""
-    should: list[dict[str, Any]] = [
-        {"match_bool_prefix": {"title_seg": {"query": title_seg, "operator": "and"}}},
-        {"prefix": {"doc_number": {"value": typed.replace(" ", ""), "boost": 2.0}}},
-    ]
-    if doc_number:
-        should.append({"term": {"doc_number": {"value": doc_number, "boost": 10.0}}})
-    return {
-        "query": {"bool": {"filter": [DOCUMENT], "should": should, "minimum_should_match": 1}},
-        "size": size,
-        "_source": False,
-        "docvalue_fields": DOCUMENT_VALUE_FIELDS,
-    }
-
-
-def spelling_body(folded_query: str, size: int = 100) -> dict[str, Any]:
-    """Words of the index's own vocabulary one character away from each character bigram of the query that
-    the index does not hold (the term suggester over text_cjk; search/spelling.py picks the correction)."""
-    return {
-        "size": 0,
-        "suggest": {
-            "bigrams": {
-                "text": folded_query,
-                "term": {
-                    "field": "text_cjk",
-                    "suggest_mode": "missing",
-                    "size": size,
-                    "min_word_length": 2,
-                    "prefix_length": 0,
-                    "max_edits": 1,
-                    "sort": "frequency",
-                },
-            }
-        },
-    }
-
-
-def phrase_count_body(folded_phrase: str) -> dict[str, Any]:
-    """Whether any passage holds the phrase (its character bigrams in a row): a correction must."""
-    return {
-        "query": {"bool": {"filter": [PASSAGE, {"match_phrase": {"text_cjk": folded_phrase}}]}},
-        "size": 0,
-        "track_total_hits": 1,
     }

@@ -134,6 +134,10 @@ class Deletion:
     record_id: str
 
 
+# What a write carries: records to store, and records to remove in the same bulk request.
+Record = PassageRecord | DocumentRecord | Deletion
+
+
 @dataclass(frozen=True)
 class StoredDocument:
     """What the indexer needs to know of a document already in the index."""

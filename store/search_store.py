@@ -4,37 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
-from collections.abc import Iterable
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
 from config.settings import EsSettings
-from store import deadline, queries
+from store import deadline, lookups
 from store.client import make_client
-from store.errors import IndexingError, StoreError, status_error, translated
-from store.lifecycle import IndexLifecycle, write_alias
-from store.records import (
-    RELATION_FIELDS,
-    Deletion,
-    DocumentRecord,
-    Hit,
-    PassageRecord,
-    SearchResult,
-    StoredDocument,
-)
+from store.errors import StoreError, status_error, translated
+from store.lifecycle import IndexLifecycle
+from store.records import RELATION_FIELDS, Hit, SearchResult, StoredDocument
+from store.writes import WRITE_TIMEOUT, RecordWriter
 
 log = logging.getLogger(__name__)
 
-Record = PassageRecord | DocumentRecord | Deletion
-_BULK_ATTEMPTS = 3
-# Seconds per bulk request: on a cluster each also waits for the replicas, on a busy machine longer than
-# a search may take. Re-sending a request is safe (see _bulk()), waiting is cheaper.
-WRITE_TIMEOUT = 60.0
 
-
-class SearchStore(IndexLifecycle):
+class SearchStore(IndexLifecycle, RecordWriter):
     """One per process. The client is created lazily, so constructing a store never touches the network."""
 
     def __init__(self, settings: EsSettings, client: Elasticsearch | None = None) -> None:
@@ -67,89 +52,6 @@ class SearchStore(IndexLifecycle):
     def refresh(self, index: str | None = None) -> None:
         with translated():  # makes written records visible: part of writing, so the write timeout
             self.client.options(request_timeout=WRITE_TIMEOUT).indices.refresh(index=index or self.alias)
-
-    # --- writes ----------------------------------------------------------------------------------
-
-    def write(self, index: str, records: Iterable[Record]) -> int:
-        """Bulk-write records (and Deletions) through the version's write alias; every failure is collected
-        and raised as IndexingError, none dropped.
-
-        A bulk request ends only after a DocumentRecord, so all of one document's records (its passages,
-        the removal of passages a longer old version left, then the record whose hash marks it complete)
-        travel in one request: a killed indexer leaves each document as it was or as it is now."""
-        target = write_alias(index)
-        failed: dict[str, str] = {}
-        written = 0
-        chunk: list[Record] = []
-        for record in records:
-            chunk.append(record)
-            if isinstance(record, DocumentRecord) and len(chunk) >= self.settings.bulk_chunk:
-                written += self._bulk(target, chunk, failed)
-                chunk = []
-        if chunk:
-            written += self._bulk(target, chunk, failed)
-        if failed:
-            raise IndexingError(failed)
-        return written
-
-    def _bulk(self, target: str, records: list[Record], failed: dict[str, str]) -> int:
-        """One bulk request; items refused with 429 (queue full) are sent again after a pause. Writes carry
-        explicit ids, so sending an item twice overwrites it with itself: retries never duplicate data."""
-        pending = records
-        written = 0
-        for attempt in range(_BULK_ATTEMPTS):
-            operations: list[dict[str, Any]] = []
-            for r in pending:
-                if isinstance(r, Deletion):
-                    operations.append({"delete": {"_index": target, "_id": r.record_id}})
-                else:
-                    operations += [{"index": {"_index": target, "_id": r.record_id}}, r.to_source()]
-            with translated():
-                resp = self.client.options(request_timeout=WRITE_TIMEOUT).bulk(
-                    operations=operations, require_alias=True
-                )
-            retry: list[Record] = []
-            for record, item in zip(pending, resp["items"], strict=True):
-                result = next(iter(item.values()))
-                status = int(result.get("status", 500))
-                if status < 300 or (isinstance(record, Deletion) and status == 404):
-                    written += 0 if isinstance(record, Deletion) else 1
-                elif status == 429 and attempt + 1 < _BULK_ATTEMPTS:
-                    retry.append(record)
-                else:
-                    failed[record.record_id] = str(result.get("error", result))
-            if not retry:
-                break
-            pending = retry
-            time.sleep(0.5 * 2**attempt)
-        return written
-
-    def delete_documents(self, index: str, doc_ids: Iterable[str]) -> int:
-        """Remove documents with all their passages; returns how many records were deleted."""
-        ids = list(doc_ids)
-        return self._delete_where(index, {"terms": {"doc_id": ids}}) if ids else 0
-
-    def _delete_where(self, index: str, query: dict[str, Any]) -> int:
-        """Find the matching ids, then bulk-delete them (_delete_by_query lives in a module the
-        Maven-built local node does not have, so we do not depend on it)."""
-        with translated():
-            self.client.options(request_timeout=WRITE_TIMEOUT).indices.refresh(index=index)
-            ids = [
-                h["_id"]
-                for h in helpers.scan(self.client, index=index, query={"query": query, "_source": False})
-            ]
-            if not ids:
-                return 0
-            actions = ({"_op_type": "delete", "_index": index, "_id": i} for i in ids)
-            deleted, errors = helpers.bulk(
-                self.client.options(request_timeout=WRITE_TIMEOUT),
-                actions,
-                raise_on_error=False,
-                refresh=True,
-            )
-        if isinstance(errors, list) and errors:
-            raise StoreError(f"{len(errors)} deletions failed: {errors[:3]}")
-        return int(deleted)
 
     # --- reads -----------------------------------------------------------------------------------
 
@@ -187,24 +89,6 @@ class SearchStore(IndexLifecycle):
             for h in hits
         }
 
-    def update_relations(self, index: str, changes: dict[str, tuple[int, dict[str, Any]]]) -> int:
-        """Set relation fields (RELATION_FIELDS) on a document record and its passages, without
-        rewriting them: doc_id -> (passage_count, fields). Partial bulk updates, not _update_by_query,
-        which lives in a module the Maven-built local node does not have. Returns records updated."""
-        unknown = {name for _, fields in changes.values() for name in fields} - set(RELATION_FIELDS)
-        if unknown:
-            raise ValueError(f"not relation fields: {sorted(unknown)}")
-        actions = (
-            {"_op_type": "update", "_index": index, "_id": record_id, "doc": fields}
-            for doc_id, (passages, fields) in changes.items()
-            for record_id in [f"doc:{doc_id}", *(f"{doc_id}#{i}" for i in range(passages))]
-        )
-        with translated():
-            updated, errors = helpers.bulk(self.client, actions, raise_on_error=False, refresh=True)
-        if isinstance(errors, list) and errors:
-            raise StoreError(f"{len(errors)} relation updates failed: {errors[:3]}")
-        return int(updated)
-
     def documents_per_root(self, index: str | None = None) -> dict[str, int]:
         """How many documents each source root contributed."""
         body = {
@@ -226,7 +110,7 @@ class SearchStore(IndexLifecycle):
         return int(resp["count"])
 
     def search(self, body: dict[str, Any], index: str | None = None) -> SearchResult:
-        """Run one search body (from store.queries) and turn raw hits into Hit objects."""
+        """Run one search body (from store.queries or store.lookups) and turn raw hits into Hit objects."""
         with translated():
             resp = self.client.search(index=index or self.alias, **_bounded(body))
         return _to_result(resp.body)
@@ -244,47 +128,47 @@ class SearchStore(IndexLifecycle):
                 raise status_error(int(r.get("status", 500)), f"search failed: {r['error']}")
         return [_to_result(r) for r in resp["responses"]]
 
-    # --- what the retrieval layer asks (bodies from store.queries) -------------------------------
+    # --- what the retrieval layer asks (bodies from store.lookups) -------------------------------
 
     def document_passages(self, doc_id: str) -> list[dict[str, Any]]:
         """Every passage of a document in order (their DOCUMENT_PASSAGE_FIELDS)."""
-        return [h.source for h in self.search(queries.document_passages_body(doc_id)).hits]
+        return [h.source for h in self.search(lookups.document_passages_body(doc_id)).hits]
 
     def documents_numbered(self, doc_numbers: list[str]) -> list[dict[str, Any]]:
         """Metadata of the documents bearing these 文号 as any of their numbers (issued, revised, amended)."""
-        body = queries.documents_where_body(
-            queries.numbered_clause(doc_numbers), fields=queries.CITATION_FIELDS
+        body = lookups.documents_where_body(
+            lookups.numbered_clause(doc_numbers), fields=lookups.CITATION_FIELDS
         )
         return [h.source for h in self.search(body).hits]
 
     def documents_in_groups(self, groups: list[str]) -> list[dict[str, Any]]:
-        """Metadata of every version in these version groups (queries.VERSION_FIELDS)."""
-        body = queries.documents_where_body(
-            {"terms": {"version_group": groups}}, size=500, fields=queries.VERSION_FIELDS
+        """Metadata of every version in these version groups (lookups.VERSION_FIELDS)."""
+        body = lookups.documents_where_body(
+            {"terms": {"version_group": groups}}, size=500, fields=lookups.VERSION_FIELDS
         )
         return [h.source for h in self.search(body).hits]
 
     def spelling_options(self, folded_query: str) -> list[dict[str, Any]]:
-        """The term suggester's entries for the query's bigrams (queries.spelling_body)."""
-        return list(self.search(queries.spelling_body(folded_query)).suggest.get("bigrams", []))
+        """The term suggester's entries for the query's bigrams (lookups.spelling_body)."""
+        return list(self.search(lookups.spelling_body(folded_query)).suggest.get("bigrams", []))
 
     def phrases_held(self, folded_phrases: list[str]) -> list[bool]:
         """Whether any passage holds each phrase (one msearch)."""
         lines: list[dict[str, Any]] = []
         for phrase in folded_phrases:
-            lines += [{"index": self.alias}, queries.phrase_count_body(phrase)]
+            lines += [{"index": self.alias}, lookups.phrase_count_body(phrase)]
         with translated():
             resp = self.client.msearch(searches=lines)
         return [int(r.get("hits", {}).get("total", {}).get("value", 0)) > 0 for r in resp["responses"]]
 
     def documents_citing(self, doc_numbers: list[str]) -> list[dict[str, Any]]:
         """Metadata of the documents that cite any of these 文号."""
-        body = queries.documents_where_body({"terms": {"cites": doc_numbers}}, fields=queries.CITATION_FIELDS)
+        body = lookups.documents_where_body({"terms": {"cites": doc_numbers}}, fields=lookups.CITATION_FIELDS)
         return [h.source for h in self.search(body).hits]
 
     def suggest(self, title_seg: str, typed: str, doc_number: str | None, size: int) -> list[Hit]:
-        """Document records completing what was typed (queries.suggest_body)."""
-        return self.search(queries.suggest_body(title_seg, typed, doc_number, size)).hits
+        """Document records completing what was typed (lookups.suggest_body)."""
+        return self.search(lookups.suggest_body(title_seg, typed, doc_number, size)).hits
 
 
 def _bounded(body: dict[str, Any]) -> dict[str, Any]:

@@ -11,22 +11,26 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from elasticsearch import Elasticsearch
+from werkzeug.serving import make_server
 
 from analyzers.embed import load_embedder
 from analyzers.segment import Segmenter
 from config.settings import EsSettings, Settings
-from indexer.pipeline import Pipeline
+from indexer.pipeline import Pipeline, Report
+from service.app import create_app
 from store.search_store import SearchStore
 from tests.conftest import CORPUS, ROOT, es_url
+from tests.fakes import FakeEmbedder
 
 CORPUS_DOCUMENTS = 63
 ERROR_KEYS = {"ok", "status", "error", "message"}
@@ -124,6 +128,32 @@ def wait_healthy(
 
 def _tail(path: Path, lines: int = 30) -> str:
     return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+
+def build_with_fake_embedder(settings: Settings, paths: Sequence[Path]) -> Report:
+    """Index `paths` under settings.es.index with the FakeEmbedder (deterministic vectors): for tests of
+    what the model does not decide (paging, faults), in a minute where the real model takes six."""
+    store = SearchStore(settings.es)
+    try:
+        return Pipeline(settings, store, FakeEmbedder(), Segmenter(settings.analyzer)).build(paths)
+    finally:
+        store.close()
+
+
+@contextlib.contextmanager
+def in_process_service(settings: Settings) -> Iterator[str]:
+    """The service (threaded werkzeug) in this process on a free loopback port, with the FakeEmbedder an
+    index of build_with_fake_embedder was built with; yields its base URL."""
+    server = make_server(
+        "127.0.0.1", free_port(), create_app(settings, embedder=FakeEmbedder()), threaded=True
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
 
 
 def delete_indices(es: Elasticsearch, alias: str) -> None:

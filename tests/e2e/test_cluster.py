@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,17 +16,18 @@ from pathlib import Path
 import httpx
 import pytest
 from elasticsearch import Elasticsearch
-from werkzeug.serving import make_server
 
-from analyzers.segment import Segmenter
 from config.settings import EsSettings, ServiceSettings, Settings
-from indexer.pipeline import Pipeline
-from service.app import create_app
 from store.search_store import SearchStore
 from tests.conftest import CORPUS, ROOT
 from tests.e2e.cluster import Cluster, Load, result_of, table
-from tests.e2e.conftest import CORPUS_DOCUMENTS, delete_indices, free_port, unavailable
-from tests.fakes import FakeEmbedder
+from tests.e2e.conftest import (
+    CORPUS_DOCUMENTS,
+    build_with_fake_embedder,
+    delete_indices,
+    in_process_service,
+    unavailable,
+)
 from tests.integration.test_kill_rerun import killed_build_then_rerun
 
 pytestmark = [pytest.mark.e2e, pytest.mark.cluster, pytest.mark.slow]
@@ -59,7 +59,7 @@ def settings(cluster: Cluster) -> Iterator[Settings]:
         es=EsSettings(url=cluster.url, index=alias, shards=3, replicas=1),
         service=ServiceSettings(rate_limit_per_minute=0, log_json=False),
     )
-    report = build(settings)
+    report = build_with_fake_embedder(settings, [CORPUS])
     assert report.documents == CORPUS_DOCUMENTS, report
     cluster.wait_green()
     yield settings
@@ -68,25 +68,11 @@ def settings(cluster: Cluster) -> Iterator[Settings]:
     es.close()
 
 
-def build(settings: Settings) -> object:
-    store = SearchStore(settings.es)
-    try:
-        return Pipeline(settings, store, FakeEmbedder(), Segmenter(settings.analyzer)).build([CORPUS])
-    finally:
-        store.close()
-
-
 @pytest.fixture(scope="module")
 def service(settings: Settings) -> Iterator[str]:
-    """The service (threaded werkzeug) in this process, on loopback, over the cluster."""
-    server = make_server(
-        "127.0.0.1", free_port(), create_app(settings, embedder=FakeEmbedder()), threaded=True
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    """The service in this process, on loopback, over the cluster."""
+    with in_process_service(settings) as base:
+        yield base
 
 
 def baseline(service: str) -> dict[str, tuple[int, tuple[str, ...]] | None]:
@@ -126,7 +112,7 @@ def test_rebuild_and_alias_swap_under_load(cluster: Cluster, settings: Settings,
     with Load(service, QUERIES) as load:
         load.during("before", 3)
         load.phase = "rebuild + swap"
-        report = build(settings)
+        report = build_with_fake_embedder(settings, [CORPUS])
         load.during("after", 3)
     print(
         "\n"

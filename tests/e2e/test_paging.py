@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 import uuid
 from collections.abc import Iterator
 from urllib.parse import urljoin
@@ -18,17 +17,11 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 from elasticsearch import Elasticsearch
-from werkzeug.serving import make_server
 
-from analyzers.segment import Segmenter
 from bench.eval import DEV_QUERIES, HELDOUT_QUERIES, load_queries
 from config.settings import EsSettings, ServiceSettings, Settings
-from indexer.pipeline import Pipeline
-from service.app import create_app
-from store.search_store import SearchStore
 from tests.conftest import CORPUS, LAWS, es_url
-from tests.e2e.conftest import delete_indices, free_port, unavailable
-from tests.fakes import FakeEmbedder
+from tests.e2e.conftest import build_with_fake_embedder, delete_indices, in_process_service, unavailable
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -52,19 +45,12 @@ def base_url() -> Iterator[str]:
         es=EsSettings(url=es_url(), index=alias, timeout=60),
         service=ServiceSettings(rate_limit_per_minute=0, log_json=False, request_deadline_seconds=30),
     )
-    store = SearchStore(settings.es)
     try:
-        report = Pipeline(settings, store, FakeEmbedder(), Segmenter(settings.analyzer)).build([CORPUS, LAWS])
+        report = build_with_fake_embedder(settings, [CORPUS, LAWS])
         assert report.documents == 746, report
-        server = make_server(
-            "127.0.0.1", free_port(), create_app(settings, embedder=FakeEmbedder()), threaded=True
-        )
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_port}"
-        server.shutdown()
+        with in_process_service(settings) as base:
+            yield base
     finally:
-        store.close()
         delete_indices(es, alias)
         es.close()
 

@@ -163,6 +163,7 @@ def test_publish_keeps_one_previous_version_and_rollback_returns_to_it(store: Se
 def test_dead_builds_are_dropped_but_published_versions_are_not(store: SearchStore) -> None:
     live = _published(store)
     dead = store.create_index("fake-model", DIMS)
+    assert [(v.name, v.live, v.documents) for v in store.versions()] == [(dead, False, 0), (live, True, 2)]
     assert [v.name for v in store.versions() if not v.published_at] == [dead]
     assert store.drop_dead_builds() == [dead]
     assert [v.name for v in store.versions()] == [live]

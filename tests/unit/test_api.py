@@ -6,7 +6,9 @@ import csv
 import io
 import json
 import re
+import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from unittest.mock import MagicMock, Mock
 
@@ -300,7 +302,7 @@ def test_openapi_lists_every_api_route(client: FlaskClient) -> None:
     assert spec["components"]["schemas"]["Error"]["required"] == ["ok", "status", "error", "message"]
     for item in spec["paths"].values():
         for operation in item.values():
-            assert {"200", "405", "500"} <= set(operation["responses"]), operation["summary"]
+            assert {"200", "405", "500", "502"} <= set(operation["responses"]), operation["summary"]
     refs = re.findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(spec))
     assert set(refs) <= set(spec["components"]["schemas"])  # no dangling reference
 
@@ -313,6 +315,12 @@ def test_public_health_matches_its_schema(client: FlaskClient) -> None:
     assert set(schema["required"]) <= set(body)
     metrics = client.get("/openapi.json").get_json()["paths"]["/metrics"]["get"]["responses"]
     assert client.get("/metrics").status_code == 403 and "403" in metrics
+
+
+def test_openapi_file_ships_with_the_package() -> None:
+    # A non-editable install carries only the package data pyproject names.
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "openapi.json" in pyproject["tool"]["setuptools"]["package-data"]["service"]
 
 
 def test_metrics_text(store: Mock) -> None:

@@ -22,7 +22,7 @@ ALLOWED = {
 # What service/ may use of store/: the store to wire up and the errors to answer (never query bodies).
 # store.deadline: the service starts each request's Elasticsearch deadline (wiring, like the store itself).
 SERVICE_FROM_STORE = {"store.errors", "store.search_store", "store.deadline"}
-# Keys of Elasticsearch request bodies: only store/queries.py writes them.
+# Keys of Elasticsearch request bodies: only store/ writes them (queries.py, lookups.py, facets.py).
 QUERY_KEYS = ("bool", "collapse", "knn", "aggs", "_source", "match_bool_prefix", "docvalue_fields", "dis_max")
 # Each third-party library has one home.
 HOMES = {

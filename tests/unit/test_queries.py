@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from store import queries
+from store.facets import facet_aggs
 from store.queries import (
     COLLAPSE_BY_DOCUMENT,
-    DOCUMENT_VALUE_FIELDS,
     PASSAGE,
     PASSAGE_FIELDS,
     SEARCH_FIELDS,
@@ -92,7 +90,7 @@ def test_keyword_bodies() -> None:
         "_source": SEARCH_FIELDS,
         "track_total_hits": False,
     }
-    assert queries.keyword_documents_body(query, 30, facets=True)["aggs"] == queries.facet_aggs()
+    assert queries.keyword_documents_body(query, 30, facets=True)["aggs"] == facet_aggs()
     assert queries.keyword_passages_body(query, 20) == {
         "query": query,
         "size": 20,
@@ -124,7 +122,7 @@ def test_browse_body() -> None:
         "from": 20,
         "size": 10,
         "_source": PASSAGE_FIELDS,
-        "aggs": queries.facet_aggs(),
+        "aggs": facet_aggs(),
     }
 
 
@@ -142,44 +140,6 @@ def test_terms_documents_body() -> None:
     }
 
 
-def test_document_bodies() -> None:
-    assert queries.document_passages_body("d1") == {
-        "query": {"bool": {"filter": [PASSAGE, {"term": {"doc_id": "d1"}}]}},
-        "sort": [{"ordinal": "asc"}],
-        "size": 10_000,
-        "_source": ["passage_id", "ordinal", "heading", "start", "end", "text"],
-    }
-    assert queries.documents_where_body({"term": {"cites": "国发〔2020〕1号"}}) == {
-        "query": {
-            "bool": {"filter": [{"term": {"type": "document"}}, {"term": {"cites": "国发〔2020〕1号"}}]}
-        },
-        "size": 100,
-        "_source": False,
-        "docvalue_fields": DOCUMENT_VALUE_FIELDS,
-    }
-
-
-def test_suggest_body() -> None:
-    body = queries.suggest_body("古树 名", "古树 名", None, 8)
-    assert body == {
-        "query": {
-            "bool": {
-                "filter": [{"term": {"type": "document"}}],
-                "should": [
-                    {"match_bool_prefix": {"title_seg": {"query": "古树 名", "operator": "and"}}},
-                    {"prefix": {"doc_number": {"value": "古树名", "boost": 2.0}}},
-                ],
-                "minimum_should_match": 1,
-            }
-        },
-        "size": 8,
-        "_source": False,
-        "docvalue_fields": DOCUMENT_VALUE_FIELDS,
-    }
-    exact = queries.suggest_body("", "聊政发〔2023〕7号", "聊政发〔2023〕7号", 8)["query"]["bool"]["should"]
-    assert exact[-1] == {"term": {"doc_number": {"value": "聊政发〔2023〕7号", "boost": 10.0}}}
-
-
 def test_issuerless_decree_number_matches_the_parts() -> None:
     query = queries.keyword_query([], Filters(), [], "", issuerless_number="令第601号")
     recall = query["bool"]["must"][0]["bool"]["should"]
@@ -189,40 +149,3 @@ def test_issuerless_decree_number_matches_the_parts() -> None:
 def test_doc_number_filter_matches_every_number() -> None:
     clauses = queries.filter_clauses(Filters(doc_number="国务院令第791号"))
     assert clauses[1] == {"term": {"doc_numbers": "国务院令第791号"}}
-
-
-def test_validity_clauses_exclude_the_statuses_before_them() -> None:
-    repealed = {
-        "bool": {
-            "should": [
-                {"exists": {"field": "repealed_by"}},
-                {"terms": {"stated_validity": ["废止", "已废止"]}},
-            ],
-            "minimum_should_match": 1,
-        }
-    }
-    superseded = {"exists": {"field": "superseded_by"}}
-    assert queries.validity_clause("repealed") == {"bool": {"filter": [repealed], "must_not": []}}
-    assert queries.validity_clause("superseded") == {"bool": {"filter": [superseded], "must_not": [repealed]}}
-    not_yet = queries.validity_clause("not_yet_effective")
-    assert not_yet["bool"]["filter"] == [{"range": {"effective_from": {"gt": "now/d"}}}]
-    assert len(not_yet["bool"]["must_not"]) == 3
-    assert len(queries.validity_clause("unknown")["bool"]["must_not"]) == 5
-    assert queries.filter_clauses(Filters(validity="current"))[1] == queries.validity_clause("current")
-    with pytest.raises(ValueError):
-        queries.validity_clause("valid")
-
-
-def test_spelling_body() -> None:
-    body = queries.spelling_body("公平竟争审查")
-    assert body["size"] == 0
-    assert body["suggest"]["bigrams"]["text"] == "公平竟争审查"
-    assert body["suggest"]["bigrams"]["term"] == {
-        "field": "text_cjk",
-        "suggest_mode": "missing",
-        "size": 100,
-        "min_word_length": 2,
-        "prefix_length": 0,
-        "max_edits": 1,
-        "sort": "frequency",
-    }

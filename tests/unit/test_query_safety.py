@@ -14,7 +14,7 @@ from config.settings import Settings
 from search import similar
 from search.searcher import Searcher
 from service.params import parse_search
-from store import queries
+from store import lookups, queries
 from store.search_store import SearchStore
 from tests.fakes import FakeEmbedder
 
@@ -52,7 +52,7 @@ def test_keyword_and_knn_bodies_use_only_safe_clauses(q: str) -> None:
         *searcher._keyword_bodies(p, u, 40),
         {"knn": queries.knn_clause([0.0] * 8, p.filters, 10, 20)},
         *similar.bodies(similar.cut_draft(q * 3), [[0.0] * 8], similar.top_terms(q, _SEGMENTER), p.filters),
-        queries.suggest_body(_SEGMENTER.seg_field(q), q, None, 8),
+        lookups.suggest_body(_SEGMENTER.seg_field(q), q, None, 8),
         queries.browse_body(p.filters, 0, 10),
     ]
     for body in bodies:
