@@ -14,7 +14,7 @@ from analyzers.segment import Segmenter, mark_terms
 from analyzers.synonyms import Synonyms
 from analyzers.textnorm import fold
 from config.settings import Settings
-from search import documents, fusion, versions
+from search import documents, evidence, fusion, versions
 from search.fusion import Candidate, PassageScore
 from search.model import Model, timed_msearch
 from search.results import (
@@ -180,8 +180,24 @@ class Searcher:
         if p.mode == "hybrid":  # what "matches": keyword matches and clearly related documents
             ranked = fusion.matching(ranked)
             total = len(ranked)
+            if p.sort == "relevance":
+                ranked = self._reranked(ranked, u, timing)
         ranked = _sorted(ranked, p.sort)
         return ranked, total, facets_from_candidates(ranked)
+
+    def _reranked(self, ranked: list[Candidate], u: AnalysedQuery, timing: Timing) -> list[Candidate]:
+        """The first fused documents re-ranked with their whole-document evidence (search/evidence.py)."""
+        head = ranked[: evidence.RERANK_DEPTH]
+        weight = evidence.weight_for(u.question)
+        if weight <= 0 or len(head) < 2 or not u.groups:
+            return ranked
+        body = queries.document_evidence_body(u.groups, [c.doc_id for c in head])
+        (result,) = timed_msearch(self.store, timing, [body])
+        docs, index = evidence.counts_from_aggs(result.aggregations, len(u.groups))
+        bm25 = {d: evidence.document_bm25(counts, index) for d, counts in docs.items()}
+        score = evidence.blended({c.doc_id: c.score for c in head}, bm25, weight)
+        head = sorted(head, key=lambda c: -score[c.doc_id])  # stable: ties keep the fused order
+        return head + ranked[evidence.RERANK_DEPTH :]
 
     def _browse(self, p: SearchParams, timing: Timing) -> _Page:
         """No query text, only filters: the newest documents first."""

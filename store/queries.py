@@ -397,3 +397,30 @@ def phrase_count_body(folded_phrase: str) -> dict[str, Any]:
         "size": 0,
         "track_total_hits": 1,
     }
+
+
+def document_evidence_body(token_groups: list[list[str]], doc_ids: list[str]) -> dict[str, Any]:
+    """Whole-document evidence for a few candidate documents, counted over their passages: per query token
+    (any of its alternatives), how many of each document's passages hold it in the text and whether its
+    title does; and over the whole index, how many documents hold each token (for its idf) and how many
+    documents and passages there are. search/evidence.py turns the counts into a document-level BM25."""
+    per_doc: dict[str, Any] = {}
+    per_index: dict[str, Any] = {"docs": {"cardinality": {"field": "doc_id"}}}
+    for i, group in enumerate(token_groups):
+        text = _any(*({"match": {"text_seg": {"query": alt, "operator": "and"}}} for alt in group))
+        title = _any(*({"match": {"title_seg": {"query": alt, "operator": "and"}}} for alt in group))
+        per_doc[f"text{i}"] = {"filter": text}
+        per_doc[f"title{i}"] = {"filter": title}
+        per_index[f"df{i}"] = {
+            "filter": _any(text, title),
+            "aggs": {"docs": {"cardinality": {"field": "doc_id"}}},
+        }
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": {"bool": {"filter": [PASSAGE, {"terms": {"doc_id": doc_ids}}]}},
+        "aggs": {
+            "docs": {"terms": {"field": "doc_id", "size": max(len(doc_ids), 1)}, "aggs": per_doc},
+            "index": {"global": {}, "aggs": {"passages": {"filter": PASSAGE, "aggs": per_index}}},
+        },
+    }
