@@ -25,7 +25,7 @@ from bench.documents import all_documents
 from bench.eval import DEV_QUERIES, HELDOUT_QUERIES, POOLED_JUDGMENTS, SCALE_QUERIES, Query, load_queries
 from bench.metrics import grades_of, ndcg, success_at_1
 from config.settings import load_settings
-from search import evidence
+from search import evidence, fusion
 from search.results import SearchParams
 from search.searcher import Searcher, build_searcher
 from store.search_store import SearchStore
@@ -45,10 +45,20 @@ def _doc(keyword: float, question: float, **more: float) -> Overrides:
 
 CONFIGS: dict[str, Overrides] = {
     "baseline": _doc(0.0, 0.0),
+    # round 1: whole-document evidence (search/evidence.py), by query shape, saturation and length
     **{f"doc{k}/{q}": _doc(k, q) for k in (0.0, 0.2, 0.4) for q in (0.3, 0.4, 0.5, 0.6)},
-    **{f"doc0.4/0.4-b{b}": _doc(0.4, 0.4, B=b) for b in (0.3, 0.9)},
+    **{f"doc0.4/0.4-b{b}": _doc(0.4, 0.4, B=b) for b in (0.3, 0.75, 0.9)},
     **{f"doc0.4/0.4-k{k1}": _doc(0.4, 0.4, K1=k1) for k1 in (0.6, 2.0)},
+    # round 2: with the evidence chosen, the fusion weights (search/fusion.py) and the re-ranked depth
+    **{
+        f"fuse{kw[0]}/{qw[0]}": _doc(0.4, 0.4)
+        | {(fusion, "KEYWORD_WEIGHTS"): kw, (fusion, "QUESTION_WEIGHTS"): qw}
+        for kw in ((0.5, 0.5), (0.6, 0.4), (0.7, 0.3))
+        for qw in ((0.35, 0.65), (0.5, 0.5))
+    },
+    **{f"depth{d}": _doc(0.4, 0.4, RERANK_DEPTH=d) for d in (10, 20, 50)},
 }
+
 FOLDS = 5
 
 
