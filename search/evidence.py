@@ -41,22 +41,26 @@ class IndexCounts:
     df: tuple[int, ...]  # per query token: documents holding it
 
 
-def counts_from_aggs(aggs: dict[str, Any], n_tokens: int) -> tuple[dict[str, DocumentCounts], IndexCounts]:
-    """The aggregations of document_evidence_body, per document and for the index."""
-    docs = {}
-    for bucket in aggs.get("docs", {}).get("buckets", []):
-        docs[str(bucket["key"])] = DocumentCounts(
+def document_counts(aggs: dict[str, Any], n_tokens: int) -> dict[str, DocumentCounts]:
+    """The aggregations of store.queries.document_evidence_body, per document."""
+    return {
+        str(bucket["key"]): DocumentCounts(
             int(bucket["doc_count"]),
             tuple(int(bucket[f"text{i}"]["doc_count"]) for i in range(n_tokens)),
             tuple(int(bucket[f"title{i}"]["doc_count"]) > 0 for i in range(n_tokens)),
         )
-    index = aggs.get("index", {}).get("passages", {})
-    counts = IndexCounts(
+        for bucket in aggs.get("docs", {}).get("buckets", [])
+    }
+
+
+def index_counts(aggs: dict[str, Any], n_tokens: int) -> IndexCounts:
+    """The aggregations of store.queries.document_frequency_body."""
+    index = aggs.get("passages", {})
+    return IndexCounts(
         int(index.get("docs", {}).get("value", 0)),
         int(index.get("doc_count", 0)),
         tuple(int(index.get(f"df{i}", {}).get("docs", {}).get("value", 0)) for i in range(n_tokens)),
     )
-    return docs, counts
 
 
 def idf(df: int, documents: int) -> float:

@@ -161,7 +161,14 @@ class Searcher:
             bodies.append(queries.knn_passages_body(vector, p.filters, ANSWER_PASSAGES))
         if p.mode == "hybrid":
             bodies += self._keyword_bodies(p, u, n, facets=False)
+        # Whole-document evidence re-ranks hybrid results by relevance: the index-wide counts it needs
+        # ride in this msearch; the candidates' own counts take one more request after fusion.
+        rerank = p.mode == "hybrid" and p.sort == "relevance" and evidence.weight_for(u.question) > 0
+        rerank = rerank and bool(u.groups)
+        if rerank:
+            bodies.append(queries.document_frequency_body(u.groups))
         results = self.model.search(timing, bodies)
+        index = evidence.index_counts(results.pop().aggregations, len(u.groups)) if rerank else None
         candidates = fusion.group(results[0].hits, keyword=False)
         if answers:
             fusion.add_passages(candidates, results[1].hits)
@@ -180,22 +187,23 @@ class Searcher:
         if p.mode == "hybrid":  # what "matches": keyword matches and clearly related documents
             ranked = fusion.matching(ranked)
             total = len(ranked)
-            if p.sort == "relevance":
-                ranked = self._reranked(ranked, u, timing)
+            if index is not None:
+                ranked = self._reranked(ranked, u, index, timing)
         ranked = _sorted(ranked, p.sort)
         return ranked, total, facets_from_candidates(ranked)
 
-    def _reranked(self, ranked: list[Candidate], u: AnalysedQuery, timing: Timing) -> list[Candidate]:
+    def _reranked(
+        self, ranked: list[Candidate], u: AnalysedQuery, index: evidence.IndexCounts, timing: Timing
+    ) -> list[Candidate]:
         """The first fused documents re-ranked with their whole-document evidence (search/evidence.py)."""
         head = ranked[: evidence.RERANK_DEPTH]
-        weight = evidence.weight_for(u.question)
-        if weight <= 0 or len(head) < 2 or not u.groups:
+        if len(head) < 2:
             return ranked
         body = queries.document_evidence_body(u.groups, [c.doc_id for c in head])
         (result,) = timed_msearch(self.store, timing, [body])
-        docs, index = evidence.counts_from_aggs(result.aggregations, len(u.groups))
+        docs = evidence.document_counts(result.aggregations, len(u.groups))
         bm25 = {d: evidence.document_bm25(counts, index) for d, counts in docs.items()}
-        score = evidence.blended({c.doc_id: c.score for c in head}, bm25, weight)
+        score = evidence.blended({c.doc_id: c.score for c in head}, bm25, evidence.weight_for(u.question))
         head = sorted(head, key=lambda c: -score[c.doc_id])  # stable: ties keep the fused order
         return head + ranked[evidence.RERANK_DEPTH :]
 

@@ -399,28 +399,42 @@ def phrase_count_body(folded_phrase: str) -> dict[str, Any]:
     }
 
 
+def _token_clauses(group: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One query token (any of its alternatives) in the text, and in the title."""
+    text = _any(*({"match": {"text_seg": {"query": alt, "operator": "and"}}} for alt in group))
+    title = _any(*({"match": {"title_seg": {"query": alt, "operator": "and"}}} for alt in group))
+    return text, title
+
+
 def document_evidence_body(token_groups: list[list[str]], doc_ids: list[str]) -> dict[str, Any]:
     """Whole-document evidence for a few candidate documents, counted over their passages: per query token
     (any of its alternatives), how many of each document's passages hold it in the text and whether its
-    title does; and over the whole index, how many documents hold each token (for its idf) and how many
-    documents and passages there are. search/evidence.py turns the counts into a document-level BM25."""
+    title does (search/evidence.py turns the counts into a document-level BM25)."""
     per_doc: dict[str, Any] = {}
-    per_index: dict[str, Any] = {"docs": {"cardinality": {"field": "doc_id"}}}
     for i, group in enumerate(token_groups):
-        text = _any(*({"match": {"text_seg": {"query": alt, "operator": "and"}}} for alt in group))
-        title = _any(*({"match": {"title_seg": {"query": alt, "operator": "and"}}} for alt in group))
+        text, title = _token_clauses(group)
         per_doc[f"text{i}"] = {"filter": text}
         per_doc[f"title{i}"] = {"filter": title}
-        per_index[f"df{i}"] = {
-            "filter": _any(text, title),
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": {"bool": {"filter": [PASSAGE, {"terms": {"doc_id": doc_ids}}]}},
+        "aggs": {"docs": {"terms": {"field": "doc_id", "size": max(len(doc_ids), 1)}, "aggs": per_doc}},
+    }
+
+
+def document_frequency_body(token_groups: list[list[str]]) -> dict[str, Any]:
+    """Over the whole index: how many documents hold each query token (its idf), how many documents and
+    passages there are. Needs no candidates, so it rides in the first msearch of a hybrid query."""
+    aggs: dict[str, Any] = {"docs": {"cardinality": {"field": "doc_id"}}}
+    for i, group in enumerate(token_groups):
+        aggs[f"df{i}"] = {
+            "filter": _any(*_token_clauses(group)),
             "aggs": {"docs": {"cardinality": {"field": "doc_id"}}},
         }
     return {
         "size": 0,
         "track_total_hits": False,
-        "query": {"bool": {"filter": [PASSAGE, {"terms": {"doc_id": doc_ids}}]}},
-        "aggs": {
-            "docs": {"terms": {"field": "doc_id", "size": max(len(doc_ids), 1)}, "aggs": per_doc},
-            "index": {"global": {}, "aggs": {"passages": {"filter": PASSAGE, "aggs": per_index}}},
-        },
+        "query": {"match_all": {}},
+        "aggs": {"passages": {"filter": PASSAGE, "aggs": aggs}},
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search import evidence
-from search.evidence import DocumentCounts, IndexCounts, blended, counts_from_aggs, document_bm25
+from search.evidence import DocumentCounts, IndexCounts, blended, document_bm25, document_counts, index_counts
 from store import queries
 
 INDEX = IndexCounts(documents=700, passages=21_000, df=(20, 300))  # 30 passages a document on average
@@ -52,15 +52,17 @@ def test_weight_follows_the_query_shape(monkeypatch: pytest.MonkeyPatch) -> None
     assert (evidence.weight_for(False), evidence.weight_for(True)) == (0.1, 0.2)
 
 
-def test_counts_from_the_aggregations_of_the_evidence_body() -> None:
-    body = queries.document_evidence_body([["体检"], ["周转房", "周转 宿舍"]], ["d1", "d2"])
+def test_counts_from_the_aggregations_of_the_evidence_bodies() -> None:
+    groups = [["体检"], ["周转房", "周转 宿舍"]]
+    body = queries.document_evidence_body(groups, ["d1", "d2"])
     assert body["size"] == 0
     assert {"terms": {"doc_id": ["d1", "d2"]}} in body["query"]["bool"]["filter"]
     per_doc = body["aggs"]["docs"]["aggs"]
     assert set(per_doc) == {"text0", "title0", "text1", "title1"}
     alternatives = per_doc["text1"]["filter"]["bool"]["should"]
     assert [c["match"]["text_seg"]["query"] for c in alternatives] == ["周转房", "周转 宿舍"]
-    aggs = {
+    assert set(queries.document_frequency_body(groups)["aggs"]["passages"]["aggs"]) == {"docs", "df0", "df1"}
+    docs = {
         "docs": {
             "buckets": [
                 {
@@ -72,16 +74,15 @@ def test_counts_from_the_aggregations_of_the_evidence_body() -> None:
                     "title1": {"doc_count": 12},
                 }
             ]
-        },
-        "index": {
-            "passages": {
-                "doc_count": 21_000,
-                "docs": {"value": 700},
-                "df0": {"docs": {"value": 40}},
-                "df1": {"docs": {"value": 3}},
-            }
-        },
+        }
     }
-    docs, index = counts_from_aggs(aggs, 2)
-    assert docs == {"d1": DocumentCounts(12, (2, 1), (False, True))}
-    assert index == IndexCounts(700, 21_000, (40, 3))
+    index = {
+        "passages": {
+            "doc_count": 21_000,
+            "docs": {"value": 700},
+            "df0": {"docs": {"value": 40}},
+            "df1": {"docs": {"value": 3}},
+        }
+    }
+    assert document_counts(docs, 2) == {"d1": DocumentCounts(12, (2, 1), (False, True))}
+    assert index_counts(index, 2) == IndexCounts(700, 21_000, (40, 3))
