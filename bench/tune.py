@@ -25,7 +25,7 @@ from bench.documents import all_documents
 from bench.eval import DEV_QUERIES, HELDOUT_QUERIES, POOLED_JUDGMENTS, SCALE_QUERIES, Query, load_queries
 from bench.metrics import grades_of, ndcg, success_at_1
 from config.settings import load_settings
-from search import evidence, fusion
+from search import evidence, fusion, similar
 from search.results import SearchParams
 from search.searcher import Searcher, build_searcher
 from store.search_store import SearchStore
@@ -57,6 +57,8 @@ CONFIGS: dict[str, Overrides] = {
         for qw in ((0.35, 0.65), (0.5, 0.5))
     },
     **{f"depth{d}": _doc(0.4, 0.4, RERANK_DEPTH=d) for d in (10, 20, 50)},
+    # round 3: precedents (search/similar.py), the share of the draft's frequent terms in their score
+    **{f"similar{w}": _doc(0.4, 0.4) | {(similar, "KEYWORD_WEIGHT"): w} for w in (0.1, 0.3, 0.5)},
 }
 
 FOLDS = 5
