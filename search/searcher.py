@@ -14,7 +14,7 @@ from analyzers.segment import Segmenter, mark_terms
 from analyzers.synonyms import Synonyms
 from analyzers.textnorm import fold
 from config.settings import Settings
-from search import documents, fusion, versions
+from search import documents, evidence, fusion, versions
 from search.answers import order_passages
 from search.fusion import Candidate, PassageScore
 from search.model import Model, timed_msearch
@@ -79,23 +79,19 @@ class Searcher:
         """Documents for a query (passages collapsed), with facets; see the API contract."""
         timing = Timing()
         u = self.analyse(p.q)
-        if not p.q:  # browsing pages in Elasticsearch: versions fold within the page
+        if not p.q:  # browsing pages in Elasticsearch
             ranked, total, facets = self._browse(p, timing)
-            folded = versions.fold(ranked, u.exact_number)
-            total, ranked = total - (len(ranked) - len(folded)), folded
+        elif p.mode == "keyword" or (u.exact_number and p.mode == "hybrid"):
+            ranked, total, facets = self._keyword_only(p, u, timing)
         else:
-            if p.mode == "keyword" or (u.exact_number and p.mode == "hybrid"):
-                ranked, total, facets = self._keyword_only(p, u, timing)
-            else:
-                ranked, total, facets = self._fused(p, u, timing)
-            # Versions of one document fold under the one shown, over the whole ranked window, then the
-            # page is cut: every page is a slice of the same folded ranking.
-            folded = versions.fold(ranked, u.exact_number)
-            total -= len(ranked) - len(folded)
-            if len(folded) < len(ranked) and not (p.mode == "keyword" or u.exact_number):
-                facets = facets_from_candidates(folded)  # counted over what is shown, as total is
-            offset = (p.page - 1) * p.size
-            ranked = folded[offset : offset + p.size]
+            ranked, total, facets = self._fused(p, u, timing)
+        # Versions of one document fold under the one shown, over the whole ranked window (when browsing,
+        # the page), then the page is cut: every page is a slice of the same folded ranking.
+        folded = versions.fold(ranked, u.exact_number)
+        total -= len(ranked) - len(folded)
+        if p.q and len(folded) < len(ranked) and not (p.mode == "keyword" or u.exact_number):
+            facets = facets_from_candidates(folded)  # counted over what is shown, as total is
+        ranked = folded[(p.page - 1) * p.size : p.page * p.size] if p.q else folded
         # For a question, the passage shown first is the one that answers (documents keep their order).
         answer_first = u.question and p.mode != "keyword" and not u.exact_number
         hits = versions.attach(self._shape(ranked, u, answer_first), ranked, self.store)
@@ -164,7 +160,14 @@ class Searcher:
             bodies.append(queries.knn_passages_body(vector, p.filters, ANSWER_PASSAGES))
         if p.mode == "hybrid":
             bodies += self._keyword_bodies(p, u, n, facets=False)
+        # Whole-document evidence re-ranks hybrid results by relevance: the index-wide counts it needs
+        # ride in this msearch; the candidates' own counts take one more request after fusion.
+        rerank = p.mode == "hybrid" and p.sort == "relevance" and evidence.weight_for(u.question) > 0
+        rerank = rerank and bool(u.groups)
+        if rerank:
+            bodies.append(queries.document_frequency_body(u.groups))
         results = self.model.search(timing, bodies)
+        index = evidence.index_counts(results.pop().aggregations, len(u.groups)) if rerank else None
         candidates = fusion.group(results[0].hits, keyword=False)
         if answers:
             fusion.add_passages(candidates, results[1].hits)
@@ -183,8 +186,25 @@ class Searcher:
         if p.mode == "hybrid":  # what "matches": keyword matches and clearly related documents
             ranked = fusion.matching(ranked)
             total = len(ranked)
+            if index is not None:
+                ranked = self._reranked(ranked, u, index, timing)
         ranked = _sorted(ranked, p.sort)
         return ranked, total, facets_from_candidates(ranked)
+
+    def _reranked(
+        self, ranked: list[Candidate], u: AnalysedQuery, index: evidence.IndexCounts, timing: Timing
+    ) -> list[Candidate]:
+        """The first fused documents re-ranked with their whole-document evidence (search/evidence.py)."""
+        head = ranked[: evidence.RERANK_DEPTH]
+        if len(head) < 2:
+            return ranked
+        body = queries.document_evidence_body(u.groups, [c.doc_id for c in head])
+        (result,) = timed_msearch(self.store, timing, [body])
+        docs = evidence.document_counts(result.aggregations, len(u.groups))
+        bm25 = {d: evidence.document_bm25(counts, index) for d, counts in docs.items()}
+        score = evidence.blended({c.doc_id: c.score for c in head}, bm25, evidence.weight_for(u.question))
+        head = sorted(head, key=lambda c: -score[c.doc_id])  # stable: ties keep the fused order
+        return head + ranked[evidence.RERANK_DEPTH :]
 
     def _browse(self, p: SearchParams, timing: Timing) -> _Page:
         """No query text, only filters: the newest documents first."""

@@ -24,16 +24,17 @@ def _exists(name: str) -> dict[str, Any]:
     return {"exists": {"field": name}}
 
 
-def _any(*clauses: dict[str, Any]) -> dict[str, Any]:
+def any_of(*clauses: dict[str, Any]) -> dict[str, Any]:
+    """A clause matching when any of these does."""
     return {"bool": {"should": list(clauses), "minimum_should_match": 1}}
 
 
 _VALIDITY_CONDITIONS: list[tuple[str, dict[str, Any]]] = [
-    ("repealed", _any(_exists("repealed_by"), _stated("废止"))),
+    ("repealed", any_of(_exists("repealed_by"), _stated("废止"))),
     ("superseded", _exists("superseded_by")),
-    ("expired", _any({"range": {"expires_on": {"lt": "now/d"}}}, _stated("失效"))),
+    ("expired", any_of({"range": {"expires_on": {"lt": "now/d"}}}, _stated("失效"))),
     ("not_yet_effective", {"range": {"effective_from": {"gt": "now/d"}}}),
-    ("current", _any(_exists("expires_on"), _exists("effective_from"), _stated("有效"))),
+    ("current", any_of(_exists("expires_on"), _exists("effective_from"), _stated("有效"))),
 ]
 VALIDITY_STATUSES = (*(name for name, _ in _VALIDITY_CONDITIONS), "unknown")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from store.facets import facet_aggs, validity_clause
+from store.facets import any_of, facet_aggs, validity_clause
 from store.records import Filters
 
 PASSAGE = {"term": {"type": "passage"}}
@@ -234,4 +234,45 @@ def terms_documents_body(terms: list[str], filters: Filters, size: int = 50) -> 
         "collapse": COLLAPSE_BY_DOCUMENT,
         "size": size,
         "_source": ["doc_id"],
+    }
+
+
+def _token_clauses(group: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One query token (any of its alternatives) in the text, and in the title."""
+    text = any_of(*({"match": {"text_seg": {"query": alt, "operator": "and"}}} for alt in group))
+    title = any_of(*({"match": {"title_seg": {"query": alt, "operator": "and"}}} for alt in group))
+    return text, title
+
+
+def document_evidence_body(token_groups: list[list[str]], doc_ids: list[str]) -> dict[str, Any]:
+    """Whole-document evidence for a few candidate documents, counted over their passages: per query token
+    (any of its alternatives), how many of each document's passages hold it in the text and whether its
+    title does (search/evidence.py turns the counts into a document-level BM25)."""
+    per_doc: dict[str, Any] = {}
+    for i, group in enumerate(token_groups):
+        text, title = _token_clauses(group)
+        per_doc[f"text{i}"] = {"filter": text}
+        per_doc[f"title{i}"] = {"filter": title}
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": {"bool": {"filter": [PASSAGE, {"terms": {"doc_id": doc_ids}}]}},
+        "aggs": {"docs": {"terms": {"field": "doc_id", "size": max(len(doc_ids), 1)}, "aggs": per_doc}},
+    }
+
+
+def document_frequency_body(token_groups: list[list[str]]) -> dict[str, Any]:
+    """Over the whole index: how many documents hold each query token (its idf), how many documents and
+    passages there are. Needs no candidates, so it rides in the first msearch of a hybrid query."""
+    aggs: dict[str, Any] = {"docs": {"cardinality": {"field": "doc_id"}}}
+    for i, group in enumerate(token_groups):
+        aggs[f"df{i}"] = {
+            "filter": any_of(*_token_clauses(group)),
+            "aggs": {"docs": {"cardinality": {"field": "doc_id"}}},
+        }
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": {"match_all": {}},
+        "aggs": {"passages": {"filter": PASSAGE, "aggs": aggs}},
     }

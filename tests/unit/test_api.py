@@ -121,10 +121,11 @@ def test_keyword_search_shape(client: FlaskClient, store: Mock) -> None:
 @pytest.mark.parametrize(
     ("q", "mode", "searches"),
     [
-        # collapsed passage kNN + keyword by document + keyword passages
-        ("古树名木", "hybrid", 3),
+        # collapsed passage kNN + keyword by document + keyword passages + the index-wide document
+        # frequencies of the query's words (whole-document evidence, search/evidence.py)
+        ("古树名木", "hybrid", 4),
         # ... + the passages closest in meaning, where answers to questions sit
-        ("乡村学校的老师每年有免费体检吗", "hybrid", 4),
+        ("乡村学校的老师每年有免费体检吗", "hybrid", 5),
         ("古树名木", "semantic", 2),
         ("古树名木", "keyword", 2),
     ],

@@ -54,6 +54,8 @@ def test_keyword_and_knn_bodies_use_only_safe_clauses(q: str) -> None:
         *similar.bodies(similar.cut_draft(q * 3), [[0.0] * 8], similar.top_terms(q, _SEGMENTER), p.filters),
         lookups.suggest_body(_SEGMENTER.seg_field(q), q, None, 8),
         queries.browse_body(p.filters, 0, 10),
+        queries.document_evidence_body(u.groups, ["d1", "d2"]),
+        queries.document_frequency_body(u.groups),
     ]
     for body in bodies:
         assert not FORBIDDEN & set(_keys(body)), body

@@ -1,0 +1,99 @@
+"""Whole-document evidence: which of the query's words a document holds anywhere, not only in its best
+passage. Pure functions (the counts come from store.queries.document_evidence_body), unit-tested.
+
+A document is scored by its best passage on either side (search.fusion). At scale that loses to stock
+whole-document BM25 where the answer's words are spread over a document's passages (a municipal plan with
+体检 in one article and 周转房 in another) while a regulation holds one of them in a single article. The
+evidence here is a BM25 over documents: the term frequency of a word is the number of the document's
+passages that hold it (saturating: a long omnibus text that mentions it in many places gains little over
+one that mentions it in a few), lengths counted in passages; a word in the title counts as if every
+passage held it. It re-ranks the first RERANK_DEPTH fused documents only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+# Fused documents re-ranked with their whole-document evidence (the rest keep their order below them).
+RERANK_DEPTH = 30
+# Share of the re-ranking score that comes from the document-level evidence (normalised to the best one),
+# for keyword-like queries and for questions (search.understand.is_question).
+KEYWORD_DOCUMENT_WEIGHT = 0.4
+QUESTION_DOCUMENT_WEIGHT = 0.4
+# BM25 saturation and length normalisation over passage counts.
+K1 = 1.2
+B = 0.3
+
+
+@dataclass(frozen=True)
+class DocumentCounts:
+    passages: int  # the document's length, in passages
+    text: tuple[int, ...]  # per query token: passages holding it
+    title: tuple[bool, ...]  # per query token: the title holds it
+
+
+@dataclass(frozen=True)
+class IndexCounts:
+    documents: int
+    passages: int
+    df: tuple[int, ...]  # per query token: documents holding it
+
+
+def document_counts(aggs: dict[str, Any], n_tokens: int) -> dict[str, DocumentCounts]:
+    """The aggregations of store.queries.document_evidence_body, per document."""
+    return {
+        str(bucket["key"]): DocumentCounts(
+            int(bucket["doc_count"]),
+            tuple(int(bucket[f"text{i}"]["doc_count"]) for i in range(n_tokens)),
+            tuple(int(bucket[f"title{i}"]["doc_count"]) > 0 for i in range(n_tokens)),
+        )
+        for bucket in aggs.get("docs", {}).get("buckets", [])
+    }
+
+
+def index_counts(aggs: dict[str, Any], n_tokens: int) -> IndexCounts:
+    """The aggregations of store.queries.document_frequency_body."""
+    index = aggs.get("passages", {})
+    return IndexCounts(
+        int(index.get("docs", {}).get("value", 0)),
+        int(index.get("doc_count", 0)),
+        tuple(int(index.get(f"df{i}", {}).get("docs", {}).get("value", 0)) for i in range(n_tokens)),
+    )
+
+
+def idf(df: int, documents: int) -> float:
+    """BM25's idf (Lucene's form: never negative)."""
+    return math.log(1 + (documents - df + 0.5) / (df + 0.5))
+
+
+def weight_for(question: bool) -> float:
+    return QUESTION_DOCUMENT_WEIGHT if question else KEYWORD_DOCUMENT_WEIGHT
+
+
+def document_bm25(
+    doc: DocumentCounts, index: IndexCounts, k1: float | None = None, b: float | None = None
+) -> float:
+    """BM25 of a whole document, a token's frequency being the passages that hold it (all of them when
+    the title does)."""
+    k1 = K1 if k1 is None else k1
+    b = B if b is None else b
+    avg = index.passages / index.documents if index.documents else 1.0
+    norm = k1 * (1 - b + b * doc.passages / avg) if avg > 0 else k1
+    total = 0.0
+    for tf, in_title, df in zip(doc.text, doc.title, index.df, strict=True):
+        f = doc.passages if in_title else tf
+        if f > 0:
+            total += idf(df, index.documents) * f * (k1 + 1) / (f + norm)
+    return total
+
+
+def blended(fused: dict[str, float], evidence: dict[str, float], weight: float) -> dict[str, float]:
+    """(1 - weight) x the fused score (normalised to the best) + weight x the evidence (likewise)."""
+    top_fused = max(fused.values(), default=0.0) or 1.0
+    top_evidence = max(evidence.values(), default=0.0) or 1.0
+    return {
+        d: (1 - weight) * s / top_fused + weight * evidence.get(d, 0.0) / top_evidence
+        for d, s in fused.items()
+    }

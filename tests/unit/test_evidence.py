@@ -1,0 +1,88 @@
+"""Whole-document evidence (search/evidence.py) and the body that counts it (store.queries)."""
+
+from __future__ import annotations
+
+import pytest
+
+from search import evidence
+from search.evidence import DocumentCounts, IndexCounts, blended, document_bm25, document_counts, index_counts
+from store import queries
+
+INDEX = IndexCounts(documents=700, passages=21_000, df=(20, 300))  # 30 passages a document on average
+
+
+def test_a_document_holding_both_words_beats_one_holding_the_common_one_often() -> None:
+    both = DocumentCounts(30, (1, 1), (False, False))
+    common_only = DocumentCounts(30, (0, 12), (False, False))
+    assert document_bm25(both, INDEX) > document_bm25(common_only, INDEX)
+
+
+def test_term_frequency_saturates_and_long_documents_pay_for_length() -> None:
+    short = DocumentCounts(10, (3, 0), (False, False))
+    omnibus = DocumentCounts(
+        400, (12, 0), (False, False)
+    )  # four times the mentions over forty times the text
+    assert document_bm25(short, INDEX) > document_bm25(omnibus, INDEX)
+    few, many = DocumentCounts(30, (2, 0), (False, False)), DocumentCounts(30, (20, 0), (False, False))
+    assert document_bm25(many, INDEX) < 2 * document_bm25(few, INDEX)
+
+
+def test_a_word_in_the_title_counts_as_held_by_every_passage() -> None:
+    titled = DocumentCounts(30, (1, 0), (True, False))
+    assert document_bm25(titled, INDEX) == pytest.approx(
+        document_bm25(DocumentCounts(30, (30, 0), (False, False)), INDEX)
+    )
+    assert document_bm25(DocumentCounts(30, (0, 0), (False, False)), INDEX) == 0.0
+
+
+def test_rarer_words_say_more() -> None:
+    rare, common = DocumentCounts(30, (2, 0), (False, False)), DocumentCounts(30, (0, 2), (False, False))
+    assert document_bm25(rare, INDEX) > document_bm25(common, INDEX) > 0
+
+
+def test_blended_mixes_normalised_scores() -> None:
+    scores = blended({"a": 2.0, "b": 1.0}, {"a": 0.0, "b": 5.0}, 0.4)
+    assert scores == pytest.approx({"a": 0.6, "b": 0.3 + 0.4})
+    assert blended({"a": 2.0}, {}, 0.4) == pytest.approx({"a": 0.6})
+
+
+def test_weight_follows_the_query_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(evidence, "KEYWORD_DOCUMENT_WEIGHT", 0.1)
+    monkeypatch.setattr(evidence, "QUESTION_DOCUMENT_WEIGHT", 0.2)
+    assert (evidence.weight_for(False), evidence.weight_for(True)) == (0.1, 0.2)
+
+
+def test_counts_from_the_aggregations_of_the_evidence_bodies() -> None:
+    groups = [["体检"], ["周转房", "周转 宿舍"]]
+    body = queries.document_evidence_body(groups, ["d1", "d2"])
+    assert body["size"] == 0
+    assert {"terms": {"doc_id": ["d1", "d2"]}} in body["query"]["bool"]["filter"]
+    per_doc = body["aggs"]["docs"]["aggs"]
+    assert set(per_doc) == {"text0", "title0", "text1", "title1"}
+    alternatives = per_doc["text1"]["filter"]["bool"]["should"]
+    assert [c["match"]["text_seg"]["query"] for c in alternatives] == ["周转房", "周转 宿舍"]
+    assert set(queries.document_frequency_body(groups)["aggs"]["passages"]["aggs"]) == {"docs", "df0", "df1"}
+    docs = {
+        "docs": {
+            "buckets": [
+                {
+                    "key": "d1",
+                    "doc_count": 12,
+                    "text0": {"doc_count": 2},
+                    "title0": {"doc_count": 0},
+                    "text1": {"doc_count": 1},
+                    "title1": {"doc_count": 12},
+                }
+            ]
+        }
+    }
+    index = {
+        "passages": {
+            "doc_count": 21_000,
+            "docs": {"value": 700},
+            "df0": {"docs": {"value": 40}},
+            "df1": {"docs": {"value": 3}},
+        }
+    }
+    assert document_counts(docs, 2) == {"d1": DocumentCounts(12, (2, 1), (False, True))}
+    assert index_counts(index, 2) == IndexCounts(700, 21_000, (40, 3))
