@@ -38,6 +38,15 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+def version_stamp(ns: int) -> str:
+    """Local date, time and microseconds of a version's creation: names sort as the versions were made
+    (publish and rollback rely on it), also two made within one second (the six digits were once the
+    nanoseconds within a millisecond, which do not)."""
+    return (
+        time.strftime("%Y%m%d%H%M%S", time.localtime(ns // 1_000_000_000)) + f"{ns // 1000 % 1_000_000:06d}"
+    )
+
+
 @dataclass(frozen=True)
 class Version:
     name: str
@@ -74,7 +83,7 @@ class IndexLifecycle:
     def create_index(self, model_name: str, dims: int, **meta: Any) -> str:
         """A new, unpublished, versioned index behind the alias name, with its own write alias; `meta`
         goes into its _meta."""
-        name = f"{self.alias}-v{time.strftime('%Y%m%d%H%M%S')}{time.time_ns() % 1_000_000:06d}"
+        name = f"{self.alias}-v{version_stamp(time.time_ns())}"
         body = index_body(self.settings, model_name, dims)
         body["mappings"]["_meta"].update(meta, created_at=now_iso())
         with translated():
