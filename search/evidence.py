@@ -16,6 +16,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from search.fusion import Candidate
+
 # Fused documents re-ranked with their whole-document evidence (the rest keep their order below them).
 RERANK_DEPTH = 30
 # Share of the re-ranking score that comes from the document-level evidence (normalised to the best one),
@@ -97,3 +99,17 @@ def blended(fused: dict[str, float], evidence: dict[str, float], weight: float) 
         d: (1 - weight) * s / top_fused + weight * evidence.get(d, 0.0) / top_evidence
         for d, s in fused.items()
     }
+
+
+def reranked(ranked: list[Candidate], bm25: dict[str, float], weight: float) -> list[Candidate]:
+    """The first RERANK_DEPTH documents ordered by their blended score, the rest below them as they were.
+    Every score is rewritten on the blended scale (the rest as a document without evidence would score),
+    so the scores a client sees still fall with the rank."""
+    head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
+    score = blended({c.doc_id: c.score for c in head}, bm25, weight)
+    top = max((c.score for c in head), default=0.0) or 1.0
+    for c in tail:
+        c.score = (1 - weight) * c.score / top
+    for c in head:
+        c.score = score[c.doc_id]
+    return sorted(head, key=lambda c: -c.score) + tail  # stable: ties keep the fused order

@@ -202,9 +202,7 @@ class Searcher:
         (result,) = timed_msearch(self.store, timing, [body])
         docs = evidence.document_counts(result.aggregations, len(u.groups))
         bm25 = {d: evidence.document_bm25(counts, index) for d, counts in docs.items()}
-        score = evidence.blended({c.doc_id: c.score for c in head}, bm25, evidence.weight_for(u.question))
-        head = sorted(head, key=lambda c: -score[c.doc_id])  # stable: ties keep the fused order
-        return head + ranked[evidence.RERANK_DEPTH :]
+        return evidence.reranked(ranked, bm25, evidence.weight_for(u.question))
 
     def _browse(self, p: SearchParams, timing: Timing) -> _Page:
         """No query text, only filters: the newest documents first."""

@@ -86,3 +86,16 @@ def test_counts_from_the_aggregations_of_the_evidence_bodies() -> None:
     }
     assert document_counts(docs, 2) == {"d1": DocumentCounts(12, (2, 1), (False, True))}
     assert index_counts(index, 2) == IndexCounts(700, 21_000, (40, 3))
+
+
+def test_reranked_scores_fall_with_the_rank() -> None:
+    from search.evidence import RERANK_DEPTH, reranked
+    from search.fusion import Candidate
+
+    ranked = [Candidate(f"d{i}", {}, score=1.0 - i * 0.01) for i in range(RERANK_DEPTH + 5)]
+    # The last of the head holds every word: it moves up; documents past the head keep their order.
+    out = reranked(ranked, {f"d{RERANK_DEPTH - 1}": 3.0, "d0": 0.5}, 0.4)
+    assert out[0].doc_id == f"d{RERANK_DEPTH - 1}"
+    assert [c.doc_id for c in out[RERANK_DEPTH:]] == [f"d{i}" for i in range(RERANK_DEPTH, RERANK_DEPTH + 5)]
+    scores = [c.score for c in out]
+    assert scores == sorted(scores, reverse=True)
