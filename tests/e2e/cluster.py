@@ -150,7 +150,7 @@ class Load:
                 query = self.queries[i % len(self.queries)]
                 phase = self.phase
                 t0 = time.perf_counter()
-                response = http.get("/api/search", params={"q": query})
+                response = http.get("/api/search", params=search_params(query))
                 seconds = time.perf_counter() - t0
                 self.answers.append(Answer(phase, response.status_code, seconds, query, result_of(response)))
                 i += 1
@@ -161,6 +161,24 @@ class Load:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline and not (until and until()):
             time.sleep(0.2)
+
+
+# Each query is sent in both modes. Keyword answers must be identical whichever shard copies answer. Hybrid
+# answers must not fail, but their kNN side is approximate: each copy of a shard builds its own HNSW graph,
+# so when a node dies and other copies answer, the nearest neighbours of the test's random vectors (the
+# FakeEmbedder) may differ slightly.
+MODES = ("keyword", "hybrid")
+
+
+def search_params(query: str) -> dict[str, str]:
+    """A load query is "<mode> <text>"."""
+    mode, _, text = query.partition(" ")
+    return {"q": text, "mode": mode}
+
+
+def exact(query: str) -> bool:
+    """Whether this load query's answers must not change (see MODES)."""
+    return query.startswith("keyword ")
 
 
 def result_of(response: httpx.Response) -> tuple[int, tuple[str, ...]] | None:
