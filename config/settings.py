@@ -121,8 +121,6 @@ class ServiceSettings(_Section):
     max_concurrent_embeddings: int = Field(default=1, ge=1)
     # Threads of each worker's model (gunicorn runs a worker per core); 0: every core.
     embed_threads: int = Field(default=1, ge=0)
-    # Drafts are embedded this much nicer (lower CPU priority) than searches; 0: at the same priority.
-    draft_niceness: int = Field(default=10, ge=0, le=19)
     # All Elasticsearch calls of one request share this many seconds; past it the answer is 503.
     request_deadline_seconds: float = Field(default=3.0, gt=0)
     # Reverse proxies in front of the service (X-Forwarded-For hops trusted for the client address).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from analyzers.embed import Embedder
 from search.results import Timing
@@ -14,26 +14,13 @@ from store.errors import IndexNotFound, StoreError, StoreUnavailable
 from store.records import SearchResult
 from store.search_store import SearchStore
 
-T = TypeVar("T")
-
-
-def run_here(work: Callable[[], T]) -> T:
-    return work()
-
 
 class Model:
     """One per process: the embedder (made by `factory` on first use) and the index it was checked against."""
 
-    def __init__(
-        self,
-        store: SearchStore,
-        factory: Callable[[], Embedder],
-        run_passages: Callable[[Callable[[], Any]], Any] = run_here,
-    ) -> None:
+    def __init__(self, store: SearchStore, factory: Callable[[], Embedder]) -> None:
         self.store = store
         self._factory = factory
-        # Where a draft's passages are embedded: the caller's thread, or (the service) a low-priority one.
-        self._run_passages = run_passages
         self._embedder: Embedder | None = None
         self._checked_index: str | None = None
         self._lock = threading.Lock()
@@ -62,8 +49,7 @@ class Model:
     def embed_passages(self, texts: Sequence[str], timing: Timing) -> list[list[float]]:
         """Vectors of a draft's pieces (the caller has run check())."""
         t0 = time.perf_counter()
-        embedder = self.embedder
-        vectors: Any = self._run_passages(lambda: embedder.embed_passages(list(texts)))
+        vectors: Any = self.embedder.embed_passages(list(texts))
         spent = time.perf_counter() - t0
         timing.embed_ms += spent * 1000
         deadline.postpone(spent)  # the request deadline bounds Elasticsearch's time, not the model's

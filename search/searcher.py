@@ -17,7 +17,7 @@ from config.settings import Settings
 from search import documents, evidence, fusion, versions
 from search.answers import order_passages
 from search.fusion import Candidate, PassageScore
-from search.model import Model, run_here, timed_msearch
+from search.model import Model, timed_msearch
 from search.results import (
     DocumentView,
     FacetBucket,
@@ -58,11 +58,10 @@ class Searcher:
         embedder: Callable[[], Embedder],
         segmenter: Segmenter,
         synonyms: Synonyms,
-        run_passages: Callable[[Callable[[], Any]], Any] = run_here,
     ) -> None:
         self.settings = settings
         self.store = store
-        self.model = Model(store, embedder, run_passages)
+        self.model = Model(store, embedder)
         self.segmenter = segmenter
         self.synonyms = synonyms
 
@@ -267,10 +266,8 @@ def build_searcher(
     store: SearchStore,
     embedder: Embedder | None = None,
     segmenter: Segmenter | None = None,
-    run_passages: Callable[[Callable[[], Any]], Any] = run_here,
 ) -> Searcher:
-    """The process's Searcher; the configured model is loaded on first use unless an embedder is given.
-    `run_passages` runs the embedding of a draft's passages (default: in the calling thread)."""
+    """The process's Searcher; the configured model is loaded on first use unless an embedder is given."""
     model = settings.model
     return Searcher(
         settings,
@@ -278,7 +275,6 @@ def build_searcher(
         (lambda: embedder) if embedder else (lambda: load_embedder(model)),
         segmenter or Segmenter(settings.analyzer),
         Synonyms(settings.analyzer.synonyms),
-        run_passages,
     )
 
 

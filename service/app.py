@@ -15,7 +15,7 @@ from config.settings import Settings, load_settings
 from search.searcher import Embedder, Segmenter, build_searcher
 from service import api, web
 from service.errors import RateLimited, register_error_handlers
-from service.limits import DraftLane, EmbedSlots, RateLimiter
+from service.limits import EmbedSlots, RateLimiter
 from service.metrics import Metrics
 from service.responses import OrjsonProvider
 from store import deadline
@@ -39,10 +39,7 @@ def create_app(
     # The model runs on embed_threads per worker: gunicorn runs a worker per core, so more threads would only
     # let one worker's drafts take the cores its neighbours' searches need.
     model = settings.model.model_copy(update={"threads": settings.service.embed_threads})
-    lane = DraftLane(settings.service.max_concurrent_embeddings, settings.service.draft_niceness)
-    searcher = build_searcher(
-        settings.model_copy(update={"model": model}), store, embedder, segmenter, lane.run
-    )
+    searcher = build_searcher(settings.model_copy(update={"model": model}), store, embedder, segmenter)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.service.max_body_bytes
     app.json = OrjsonProvider(app)  # UTF-8, never \u-escaped

@@ -1,7 +1,6 @@
 """Per-client limits for the public endpoints: an in-memory token bucket per client address, counting
-requests (RateLimiter(per_minute)) or their cost (the draft segments a precedent search embeds); a bound
-on the drafts embedded at once on this machine (EmbedSlots, shared by every worker); and the low CPU
-priority drafts are embedded at (DraftLane).
+requests (RateLimiter(per_minute)) or their cost (the draft segments a precedent search embeds); and a
+bound on the drafts embedded at once on this machine (EmbedSlots, shared by every worker).
 
 The buckets are per process: behind several workers or replicas the effective limit is multiplied; put a
 shared limit at the load balancer for a public portal (README, Scaling out).
@@ -16,10 +15,8 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
 
 from flask import current_app, request
 
@@ -27,7 +24,6 @@ from search.similar import cut_draft
 from service.errors import Busy, RateLimited
 
 MAX_CLIENTS = 10_000  # the least recently seen clients are forgotten beyond this
-T = TypeVar("T")
 
 
 class RateLimiter:
@@ -101,35 +97,6 @@ class EmbedSlots:
             except BlockingIOError:
                 os.close(fd)
         return None
-
-
-class DraftLane:
-    """Drafts' passages are embedded on threads of their own whose nice value is `niceness` higher than the
-    worker's: when the cores are busy they go to plain searches and Elasticsearch first, and a draft takes
-    what is left (an idle machine still gives it a whole core). Only the model's run moves there: the model
-    releases the GIL while it computes, so a low-priority thread never sits on the lock that the search
-    threads of its worker need. niceness 0: embed in the request's own thread."""
-
-    def __init__(self, threads: int, niceness: int) -> None:
-        self.niceness = niceness
-        self._pool = (
-            ThreadPoolExecutor(threads, thread_name_prefix="draft-embed", initializer=self._lower_priority)
-            if niceness
-            else None
-        )
-
-    def run(self, work: Callable[[], T]) -> T:
-        if self._pool is None:
-            return work()
-        return self._pool.submit(work).result()
-
-    def _lower_priority(self) -> None:
-        # Linux keeps a nice value per thread (setpriority on the thread's id); elsewhere this changes the
-        # whole process or is unsupported, so it is skipped there.
-        if os.uname().sysname != "Linux":
-            return
-        me = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + self.niceness))
 
 
 def refuse_spent_client() -> None:

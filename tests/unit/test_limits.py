@@ -1,14 +1,10 @@
-"""service/limits.py: the per-client token bucket, driven by an injected clock; the drafts' lane."""
+"""service/limits.py: the per-client token bucket, driven by an injected clock."""
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
-
 import pytest
 
-from service.limits import MAX_CLIENTS, DraftLane, RateLimiter
+from service.limits import MAX_CLIENTS, RateLimiter
 
 
 def test_burst_then_refused_with_a_wait() -> None:
@@ -59,28 +55,3 @@ def test_forgets_the_least_recently_seen_client() -> None:
         limiter.allow(f"c{i}", now=0.0)
     assert limiter.allow("first", now=0.0)[0]  # forgotten, so it starts with a full bucket again
     assert not limiter.allow("c9999", now=0.0)[0]
-
-
-def _nice_and_thread() -> tuple[int, int]:
-    me = threading.get_native_id()
-    return os.getpriority(os.PRIO_PROCESS, me), me
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="a nice value per thread is Linux's")
-def test_draft_lane_runs_work_on_a_nicer_thread_and_leaves_the_caller_alone() -> None:
-    mine, me = _nice_and_thread()
-    nice, thread = DraftLane(1, 5).run(_nice_and_thread)
-    assert thread != me
-    assert nice == min(19, mine + 5)
-    assert _nice_and_thread() == (mine, me)  # the request thread keeps its priority
-
-
-def test_draft_lane_returns_results_and_raises_errors() -> None:
-    lane = DraftLane(1, 5)
-    assert lane.run(lambda: 42) == 42
-    with pytest.raises(ZeroDivisionError):
-        lane.run(lambda: 1 / 0)
-
-
-def test_draft_lane_with_niceness_zero_runs_in_the_caller() -> None:
-    assert DraftLane(1, 0).run(_nice_and_thread) == _nice_and_thread()
