@@ -15,7 +15,7 @@ from config.settings import Settings, load_settings
 from search.searcher import Embedder, Segmenter, build_searcher
 from service import api, web
 from service.errors import RateLimited, register_error_handlers
-from service.limits import EmbedSlots, RateLimiter
+from service.limits import EmbedSlots, RateLimiter, RefuseWaitingClients
 from service.metrics import Metrics
 from service.responses import OrjsonProvider
 from store import deadline
@@ -26,6 +26,11 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 UNLIMITED_PATHS = ("/healthz", "/metrics", "/assets/", "/openapi.json")
 # JSON and text answers load nothing and are never framed.
 DATA_CSP = "default-src 'none'; frame-ancestors 'none'"
+DATA_HEADERS = {
+    "Content-Security-Policy": DATA_CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 
 def create_app(
@@ -52,6 +57,14 @@ def create_app(
         embed_budget=RateLimiter(settings.service.embed_segments_per_minute),
         # Services of one index on one machine share the slots (gunicorn's workers, a second instance).
         embed_slots=EmbedSlots(settings.service.max_concurrent_embeddings, settings.es.index),
+    )
+    # Innermost, so that behind trusted proxies it sees the client's address as ProxyFix sets it.
+    app.wsgi_app = RefuseWaitingClients(  # type: ignore[method-assign]
+        app.wsgi_app,
+        app.extensions["limiter"],
+        app.extensions["embed_budget"],
+        app.extensions["metrics"],
+        DATA_HEADERS,
     )
     if settings.service.trusted_proxies:
         # The client address (what the limits key on) from X-Forwarded-For, as many hops as there are proxies.
@@ -100,9 +113,9 @@ def _security_headers(response: Response) -> None:
     """On every answer of the app, errors and unmatched paths included: pages and their assets get the
     pages' policy, everything else (JSON, metrics) one that allows nothing."""
     page = response.mimetype == "text/html" or request.path.startswith("/assets/")
-    response.headers["Content-Security-Policy"] = web.CSP if page else DATA_CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers.update(DATA_HEADERS)
+    if page:
+        response.headers["Content-Security-Policy"] = web.CSP
 
 
 def _after(response: Response) -> Response:

@@ -199,3 +199,33 @@ def test_a_refused_client_is_held_to_its_wait_and_asking_charges_nothing() -> No
     assert limiter.wait("a", now=1.0) == pytest.approx(5.0)
     assert limiter.wait("a", now=1.0) == pytest.approx(5.0)  # asking again costs nothing
     assert limiter.wait("a", now=6.0) == 0.0 and limiter.allow("a", now=6.0, cost=8)[0]
+
+
+def test_a_client_that_does_not_wait_is_refused_before_flask_in_the_one_error_shape(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = make_app(make_store(), rate_limit_per_minute=6, admin_token=TOKEN)
+    client = app.test_client()
+    with caplog.at_level("INFO", logger="service.access"):
+        assert client.get("/api/search?q=古树").status_code == 200
+        assert client.get("/api/search?q=古树").status_code == 429  # refused by the app: told to wait
+        response = client.get("/api/suggest?q=古树")  # back before its Retry-After
+    assert_error(response, 429, "rate_limited")
+    assert int(response.headers["Retry-After"]) >= 1
+    assert response.headers["Content-Security-Policy"] == DATA_CSP
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Request-ID"]
+    assert len([r for r in caplog.records if r.name == "service.access"]) == 2  # counted, not logged
+    metrics = client.get("/metrics", headers=AUTH).get_data(as_text=True)
+    assert 'endpoint="refused early"' in metrics
+    page = client.get("/search?q=古树")  # pages are refused by the app, as an HTML page
+    assert page.status_code == 429 and page.mimetype == "text/html"
+
+
+def test_a_spent_draft_budget_refuses_drafts_early_but_not_searches() -> None:
+    client = make_app(make_store(), embed_segments_per_minute=90).test_client()  # a bucket of 15
+    assert client.post("/api/similar", json={"text": DRAFT}).status_code == 200
+    assert client.post("/api/similar", json={"text": DRAFT}).status_code == 429
+    assert_error(client.post("/api/similar", data=b"{not json"), 429, "rate_limited")
+    assert client.get("/api/documents/d1/similar").status_code == 429  # it embeds too
+    assert client.get("/api/search?q=古树").status_code == 200
