@@ -21,16 +21,25 @@ from typing import Any
 import numpy as np
 
 from analyzers.embed import Embedder, load_embedder
-from bench.documents import all_documents
-from bench.eval import DEV_QUERIES, HELDOUT_QUERIES, POOLED_JUDGMENTS, SCALE_QUERIES, Query, load_queries
+from bench.documents import all_documents, corpus_documents
+from bench.eval import (
+    DEV_QUERIES,
+    HELDOUT_QUERIES,
+    POOLED_JUDGMENTS,
+    SAMPLE,
+    SCALE_QUERIES,
+    Query,
+    load_queries,
+)
 from bench.metrics import grades_of, ndcg, success_at_1
 from config.settings import load_settings
 from search import evidence, fusion, similar
+from search import searcher as searcher_module
 from search.results import SearchParams
 from search.searcher import Searcher, build_searcher
 from store.search_store import SearchStore
 
-# name -> {module.CONSTANT: value}: the settings compared (the first is today's ranking)
+# name -> {module.CONSTANT: value}: the settings compared ("baseline" is today's ranking: the code's constants)
 Overrides = dict[tuple[Any, str], Any]
 
 
@@ -43,8 +52,15 @@ def _doc(keyword: float, question: float, **more: float) -> Overrides:
     return overrides | {(evidence, name): value for name, value in more.items()}
 
 
+def _similar(weight: float, qtf: float, **more: float) -> Overrides:
+    """Precedents (search/similar.py): whole-document evidence weight, draft term-count power, others."""
+    overrides: Overrides = {(similar, "DOCUMENT_WEIGHT"): weight, (similar, "QUERY_TF_POWER"): qtf}
+    return _doc(0.4, 0.4) | overrides | {(similar, name): value for name, value in more.items()}
+
+
 CONFIGS: dict[str, Overrides] = {
-    "baseline": _doc(0.0, 0.0),
+    "baseline": {},
+    "evidence-off": _doc(0.0, 0.0),
     # round 1: whole-document evidence (search/evidence.py), by query shape, saturation and length
     **{f"doc{k}/{q}": _doc(k, q) for k in (0.0, 0.2, 0.4) for q in (0.3, 0.4, 0.5, 0.6)},
     **{f"doc0.4/0.4-b{b}": _doc(0.4, 0.4, B=b) for b in (0.3, 0.75, 0.9)},
@@ -59,6 +75,15 @@ CONFIGS: dict[str, Overrides] = {
     **{f"depth{d}": _doc(0.4, 0.4, RERANK_DEPTH=d) for d in (10, 20, 50)},
     # round 3: precedents (search/similar.py), the share of the draft's frequent terms in their score
     **{f"similar{w}": _doc(0.4, 0.4) | {(similar, "KEYWORD_WEIGHT"): w} for w in (0.1, 0.3, 0.5)},
+    # round 4: precedents re-ranked with the whole-document evidence of the draft's frequent terms
+    **{f"simdoc{w}-qtf{p}": _similar(w, p) for w in (0.2, 0.4, 0.6) for p in (0.0, 0.5, 1.0)},
+    **{f"simdoc{w}-qtf{p}-kw0": _similar(w, p, KEYWORD_WEIGHT=0.0) for w in (0.4, 0.6) for p in (0.0, 1.0)},
+    **{f"simdoc{w}-qtf{p}-terms60": _similar(w, p, TERMS=60) for w in (0.4, 0.6) for p in (0.0, 1.0)},
+    **{f"simdoc0.4-qtf0.0-b{b}": _similar(0.4, 0.0, DOCUMENT_B=b) for b in (0.0, 0.75)},
+    **{f"simdoc0.4-qtf0.0-depth{d}": _similar(0.4, 0.0, DOCUMENT_DEPTH=d) for d in (10, 50)},
+    # round 5: keyword-like queries (not questions) in hybrid mode: keyword matches first, or keyword mode
+    "keyword-first": {(fusion, "KEYWORD_FIRST"): True},
+    "route-keyword": {(searcher_module, "ROUTE_KEYWORD_LIKE"): True},
 }
 
 FOLDS = 5
@@ -160,17 +185,25 @@ def main() -> None:
     parser.add_argument("--configs", help="comma-separated names (default: all)")
     parser.add_argument("--mode", default="hybrid")
     parser.add_argument("--heldout", action="store_true", help="also report the held-out set (never tuned)")
+    parser.add_argument("--kinds", help="comma-separated query kinds to run (default: all; for a quick look)")
+    parser.add_argument("--per-query", action="store_true", help="each tuning query's nDCG@10 per config")
     parser.add_argument("--explain", action="store_true", help="each query's top 3 and grades, per config")
     args = parser.parse_args()
     settings = load_settings()
     settings = settings.model_copy(update={"es": settings.es.model_copy(update={"index": args.index})})
     docs = all_documents()
     store = SearchStore(settings.es)
-    world = set(docs)  # the scale world: the sample and the regulations
+    # the scale world (the sample and the regulations), or the sample alone when ranking over eval-sample
+    sample = args.index.startswith("eval-sample")
+    world = {d.doc_id for d in corpus_documents(SAMPLE)} if sample else set(docs)
     texts = {i: d.title + "\n" + d.text for i, d in docs.items()}
     searcher = build_searcher(settings, store, CachedEmbedder(load_embedder(settings.model)))
-    tuning = [q for p in (DEV_QUERIES, SCALE_QUERIES) for q in load_queries(p, POOLED_JUDGMENTS, world)]
+    tuned = (DEV_QUERIES,) if sample else (DEV_QUERIES, SCALE_QUERIES)  # scale queries need the regulations
+    tuning = [q for p in tuned for q in load_queries(p, POOLED_JUDGMENTS, world)]
     heldout = load_queries(HELDOUT_QUERIES, POOLED_JUDGMENTS, world) if args.heldout else []
+    if args.kinds:
+        kinds = set(args.kinds.split(","))
+        tuning, heldout = [q for q in tuning if q.kind in kinds], [q for q in heldout if q.kind in kinds]
     names = args.configs.split(",") if args.configs else list(CONFIGS)
     score = scorer(texts)
     ndcgs: dict[str, dict[str, float]] = {}
@@ -187,6 +220,10 @@ def main() -> None:
                         f"{docs[i].title[:24]}({g})" for i, g in zip(ids[:4], grades, strict=False)
                     )
                     print(f"{name} {q.id} {q.kind} {ndcgs[name][q.id]:.3f} {q.text[:30]!r}: {tops}")
+    if args.per_query:
+        print("\n| query | kind | " + " | ".join(names) + " |\n|---|---|" + "---|" * len(names))
+        for q in tuning:
+            print(f"| {q.id} | {q.kind} | " + " | ".join(f"{ndcgs[n][q.id]:.3f}" for n in names) + " |")
     table("dev + scale sets (tuning), nDCG@10", {n: by_kind(ndcgs[n], tuning) for n in names})
     table("dev + scale sets (tuning), Success@1", {n: by_kind(s1[n], tuning) for n in names})
     if "baseline" in names and len(names) > 1:

@@ -128,3 +128,16 @@ def test_matches_are_capped() -> None:
     pairs = matches(a, segments, knn)
     assert len(pairs) == MATCHES_PER_DOCUMENT
     assert pairs[0].passage_id == f"A#{len(segments) - 1}"
+
+
+def test_term_counts_keep_words_of_two_characters_or_more() -> None:
+    from analyzers.segment import Segmenter
+    from config.settings import Settings
+    from search.similar import term_counts, top_terms
+
+    segmenter = Segmenter(Settings().analyzer)
+    draft = "物业服务企业应当公开物业服务收费标准。业主委员会监督物业服务。"
+    counted = term_counts(draft, segmenter)
+    assert counted[0] == ("物业", 3)
+    assert all(len(t) >= 2 for t, _ in counted)
+    assert top_terms(draft, segmenter) == [t for t, _ in counted]
