@@ -80,6 +80,7 @@ CONFIGS: dict[str, Overrides] = {
     **{f"simdoc{w}-qtf{p}-kw0": _similar(w, p, KEYWORD_WEIGHT=0.0) for w in (0.4, 0.6) for p in (0.0, 1.0)},
     **{f"simdoc{w}-qtf{p}-terms60": _similar(w, p, TERMS=60) for w in (0.4, 0.6) for p in (0.0, 1.0)},
     **{f"simdoc0.4-qtf0.0-b{b}": _similar(0.4, 0.0, DOCUMENT_B=b) for b in (0.0, 0.75)},
+    **{f"kwcand-simdoc{w}": _similar(w, 0.0, KEYWORD_CANDIDATES=True) for w in (0.0, 0.4)},
     **{f"simdoc0.4-qtf0.0-depth{d}": _similar(0.4, 0.0, DOCUMENT_DEPTH=d) for d in (10, 50)},
     # round 5: keyword-like queries (not questions) in hybrid mode: keyword matches first, or keyword mode
     "keyword-first": {(fusion, "KEYWORD_FIRST"): True},

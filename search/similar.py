@@ -43,6 +43,8 @@ DOCUMENT_DEPTH = 30
 QUERY_TF_POWER = 0.0
 DOCUMENT_B = 0.3  # length normalisation over passage counts (search/evidence.py's B for queries)
 TERMS = 30
+# Documents only the keyword side found are candidates too (off: only documents near some segment).
+KEYWORD_CANDIDATES = False
 MATCHES_PER_DOCUMENT = 12
 DOCUMENT_CACHE_SIZE = 2048  # stored documents' precedent lists kept per process (a few KB each)
 _SENTENCE_END = re.compile(rf"(?<=[{SENTENCE_ENDS}\n])")  # a draft is cut after sentences and lines
@@ -113,12 +115,13 @@ def rank(segments: list[Segment], knn_results: list[list[Hit]], keyword_hits: li
                 best[h.doc_id][i] = h
     kw_max = max((h.score for h in keyword_hits), default=0.0)
     kw = {h.doc_id: h.score / kw_max for h in keyword_hits} if kw_max else {}
+    sources = {h.doc_id: h.source for h in keyword_hits} if KEYWORD_CANDIDATES else {}
+    sources |= {doc_id: next(iter(per_segment.values())).source for doc_id, per_segment in best.items()}
     candidates = []
-    for doc_id, per_segment in best.items():
+    for doc_id, source in sources.items():
+        per_segment = best.get(doc_id, {})
         coverage = sum(_cosine(h.score) for h in per_segment.values()) / max(1, len(segments))
-        c = Candidate(
-            doc_id, next(iter(per_segment.values())).source, semantic=coverage, keyword=kw.get(doc_id, 0.0)
-        )
+        c = Candidate(doc_id, source, semantic=coverage, keyword=kw.get(doc_id, 0.0))
         c.score = (1 - KEYWORD_WEIGHT) * coverage + KEYWORD_WEIGHT * c.keyword
         for h in sorted(per_segment.values(), key=lambda h: -h.score):
             if h.passage_id not in c.passages:
