@@ -34,7 +34,6 @@ from bench.eval import (
 from bench.metrics import grades_of, ndcg, success_at_1
 from config.settings import load_settings
 from search import evidence, fusion, similar
-from search import searcher as searcher_module
 from search.results import SearchParams
 from search.searcher import Searcher, build_searcher
 from store.search_store import SearchStore
@@ -75,16 +74,17 @@ CONFIGS: dict[str, Overrides] = {
     **{f"depth{d}": _doc(0.4, 0.4, RERANK_DEPTH=d) for d in (10, 20, 50)},
     # round 3: precedents (search/similar.py), the share of the draft's frequent terms in their score
     **{f"similar{w}": _doc(0.4, 0.4) | {(similar, "KEYWORD_WEIGHT"): w} for w in (0.1, 0.3, 0.5)},
-    # round 4: precedents re-ranked with the whole-document evidence of the draft's frequent terms
-    **{f"simdoc{w}-qtf{p}": _similar(w, p) for w in (0.2, 0.4, 0.6) for p in (0.0, 0.5, 1.0)},
-    **{f"simdoc{w}-qtf{p}-kw0": _similar(w, p, KEYWORD_WEIGHT=0.0) for w in (0.4, 0.6) for p in (0.0, 1.0)},
-    **{f"simdoc{w}-qtf{p}-terms60": _similar(w, p, TERMS=60) for w in (0.4, 0.6) for p in (0.0, 1.0)},
-    **{f"simdoc0.4-qtf0.0-b{b}": _similar(0.4, 0.0, DOCUMENT_B=b) for b in (0.0, 0.75)},
-    **{f"kwcand-simdoc{w}": _similar(w, 0.0, KEYWORD_CANDIDATES=True) for w in (0.0, 0.4)},
-    **{f"simdoc0.4-qtf0.0-depth{d}": _similar(0.4, 0.0, DOCUMENT_DEPTH=d) for d in (10, 50)},
-    # round 5: keyword-like queries (not questions) in hybrid mode: keyword matches first, or keyword mode
-    "keyword-first": {(fusion, "KEYWORD_FIRST"): True},
-    "route-keyword": {(searcher_module, "ROUTE_KEYWORD_LIKE"): True},
+    # round 4: precedents re-ranked with the whole-document evidence of the draft's frequent terms: its
+    # weight, the draft's term counts (power 0: each term once; 1: as often as the draft says it, as a BM25
+    # of the whole draft does), length normalisation; 60 terms; depth
+    **{
+        f"simdoc{w}-qtf{p}-b{b}": _similar(w, p, DOCUMENT_B=b)
+        for w in (0.2, 0.4, 0.6, 0.8)
+        for p in (0.0, 1.0)
+        for b in (0.3, 0.75)
+    },
+    "simdoc0.6-qtf1.0-b0.75-terms60": _similar(0.6, 1.0, DOCUMENT_B=0.75, TERMS=60),
+    "simdoc0.6-qtf1.0-b0.75-depth50": _similar(0.6, 1.0, DOCUMENT_B=0.75, DOCUMENT_DEPTH=50),
 }
 
 FOLDS = 5

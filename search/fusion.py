@@ -25,9 +25,6 @@ QUESTION_WEIGHTS = (0.35, 0.65)
 # otherwise weak neighbours would head the list just for being recent.
 DATE_SORT_MIN_SHARE = 0.5
 MATCH_MIN_SHARE = 0.2
-# Keyword-like queries in hybrid mode: documents holding the query's words rank above those only the
-# semantic side found (off: one fused order). Measured by bench/tune.py.
-KEYWORD_FIRST = False
 # Passages kept per document from each side: a page shows up to three.
 PASSAGES_PER_DOC = 3
 # Which passage of a document answers best: m3e rates passages on the same topic alike, while the answer
@@ -151,11 +148,6 @@ def matching(ranked: list[Candidate], min_share: float = MATCH_MIN_SHARE) -> lis
     total or the facet counts)."""
     top = max((c.score for c in ranked), default=0.0)
     return [c for c in ranked if c.keyword > 0 or c.score >= min_share * top]
-
-
-def keyword_first(ranked: list[Candidate]) -> list[Candidate]:
-    """Keyword matches first, each part in its order."""
-    return [c for c in ranked if c.keyword > 0] + [c for c in ranked if c.keyword <= 0]
 
 
 def by_date(ranked: list[Candidate], min_share: float = DATE_SORT_MIN_SHARE) -> list[Candidate]:

@@ -46,9 +46,6 @@ KEYWORD_EXTRA_PASSAGES = 40
 MIN_KNN = 300
 KNN_PER_DOC = 3
 ANSWER_PASSAGES = 20
-# Keyword-like queries (not questions) in hybrid mode ranked as in keyword mode (off: fused). Measured by
-# bench/tune.py.
-ROUTE_KEYWORD_LIKE = False
 
 
 class Searcher:
@@ -84,7 +81,7 @@ class Searcher:
         u = self.analyse(p.q)
         if not p.q:  # browsing pages in Elasticsearch
             ranked, total, facets = self._browse(p, timing)
-        elif p.mode == "keyword" or (p.mode == "hybrid" and (u.exact_number or self._routed(u))):
+        elif p.mode == "keyword" or (u.exact_number and p.mode == "hybrid"):
             ranked, total, facets = self._keyword_only(p, u, timing)
         else:
             ranked, total, facets = self._fused(p, u, timing)
@@ -105,9 +102,6 @@ class Searcher:
         return SearchResult(
             query, total, round(times["total_ms"]), hits, facets, times, relation, did_you_mean=correction
         )
-
-    def _routed(self, u: AnalysedQuery) -> bool:
-        return ROUTE_KEYWORD_LIKE and not u.question
 
     @property
     def window(self) -> int:
@@ -194,8 +188,6 @@ class Searcher:
             total = len(ranked)
             if index is not None:
                 ranked = self._reranked(ranked, u, index, timing)
-            if fusion.KEYWORD_FIRST and not u.question:
-                ranked = fusion.keyword_first(ranked)
         ranked = _sorted(ranked, p.sort)
         return ranked, total, facets_from_candidates(ranked)
 

@@ -3,7 +3,7 @@
 The draft is cut into segments (sentences merged to ~60-300 characters), embedded in one batch and
 searched by kNN per segment in one msearch. A document's score is the mean over draft segments of its
 best passage similarity (how much of the draft it covers), plus a small keyword component from the
-draft's most frequent terms, so shared names and terms count too. The first documents may then be
+draft's most frequent terms, so shared names and terms count too. The first documents are then
 re-ranked with whole-document evidence of those terms (search/evidence.py), as stock BM25 of the whole
 draft over whole documents would weigh them.
 """
@@ -35,16 +35,15 @@ SEGMENT_MAX_CHARS = 300
 MAX_SEGMENTS = 16
 KNN_PER_SEGMENT = 20
 KEYWORD_WEIGHT = 0.2
-# Whole-document evidence of the draft's frequent terms: its share of the score of the first DOCUMENT_DEPTH
-# documents (0: off), and how a term's count in the draft weighs (count ** QUERY_TF_POWER: 0 = each term
-# alike, 1 = as often as the draft says it, as a BM25 of the whole draft does).
-DOCUMENT_WEIGHT = 0.0
+# Whole-document evidence of the draft's frequent terms (search/evidence.py), as stock BM25 of the whole
+# draft over whole documents weighs them: its share of the score of the first DOCUMENT_DEPTH documents,
+# a term weighing count ** QUERY_TF_POWER (1: as often as the draft says it), BM25's usual length
+# normalisation (b = 0.75: a draft is matched against whole texts). Chosen by 5-fold CV (docs/benchmarks.md).
+DOCUMENT_WEIGHT = 0.6
 DOCUMENT_DEPTH = 30
-QUERY_TF_POWER = 0.0
-DOCUMENT_B = 0.3  # length normalisation over passage counts (search/evidence.py's B for queries)
+QUERY_TF_POWER = 1.0
+DOCUMENT_B = 0.75
 TERMS = 30
-# Documents only the keyword side found are candidates too (off: only documents near some segment).
-KEYWORD_CANDIDATES = False
 MATCHES_PER_DOCUMENT = 12
 DOCUMENT_CACHE_SIZE = 2048  # stored documents' precedent lists kept per process (a few KB each)
 _SENTENCE_END = re.compile(rf"(?<=[{SENTENCE_ENDS}\n])")  # a draft is cut after sentences and lines
@@ -115,13 +114,12 @@ def rank(segments: list[Segment], knn_results: list[list[Hit]], keyword_hits: li
                 best[h.doc_id][i] = h
     kw_max = max((h.score for h in keyword_hits), default=0.0)
     kw = {h.doc_id: h.score / kw_max for h in keyword_hits} if kw_max else {}
-    sources = {h.doc_id: h.source for h in keyword_hits} if KEYWORD_CANDIDATES else {}
-    sources |= {doc_id: next(iter(per_segment.values())).source for doc_id, per_segment in best.items()}
     candidates = []
-    for doc_id, source in sources.items():
-        per_segment = best.get(doc_id, {})
+    for doc_id, per_segment in best.items():
         coverage = sum(_cosine(h.score) for h in per_segment.values()) / max(1, len(segments))
-        c = Candidate(doc_id, source, semantic=coverage, keyword=kw.get(doc_id, 0.0))
+        c = Candidate(
+            doc_id, next(iter(per_segment.values())).source, semantic=coverage, keyword=kw.get(doc_id, 0.0)
+        )
         c.score = (1 - KEYWORD_WEIGHT) * coverage + KEYWORD_WEIGHT * c.keyword
         for h in sorted(per_segment.values(), key=lambda h: -h.score):
             if h.passage_id not in c.passages:

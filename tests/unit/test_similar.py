@@ -141,3 +141,25 @@ def test_term_counts_keep_words_of_two_characters_or_more() -> None:
     assert counted[0] == ("物业", 3)
     assert all(len(t) >= 2 for t, _ in counted)
     assert top_terms(draft, segmenter) == [t for t, _ in counted]
+
+
+def test_whole_document_evidence_reorders_the_first_documents() -> None:
+    from unittest.mock import Mock
+
+    from search import evidence, similar
+    from search.fusion import Candidate
+    from search.results import Timing
+    from store.records import SearchResult
+    from store.search_store import SearchStore
+
+    # A covers the draft a little better in meaning; B holds the draft's rare, often repeated term.
+    ranked = [Candidate("A", {}, score=0.80), Candidate("B", {}, score=0.78)]
+    bucket = {"doc_count": 10, "text0": {"doc_count": 0}, "title0": {"doc_count": 0}}
+    aggs = {"docs": {"buckets": [{"key": "A", **bucket}, {**bucket, "key": "B", "text0": {"doc_count": 4}}]}}
+    store = Mock(spec=SearchStore)
+    store.msearch.return_value = [SearchResult([], aggs)]
+    index = evidence.IndexCounts(documents=700, passages=7000, df=(5,))
+    out = similar._reranked(store, Timing(), ranked, [["物业"]], (3.0,), index)
+    assert [c.doc_id for c in out] == ["B", "A"]
+    (body,) = store.msearch.call_args.args[0]
+    assert {"terms": {"doc_id": ["A", "B"]}} in body["query"]["bool"]["filter"]
