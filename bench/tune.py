@@ -158,7 +158,9 @@ def cross_validate(
 ) -> None:
     """scores: config -> query id -> nDCG@10. Prints each fold's chosen config and its left-out score, and
     the reference's (ties go to it)."""
-    print(f"\n| fold | queries | chosen | train nDCG@10 | left-out nDCG@10 (chosen) | left-out ({reference}) |")
+    print(
+        f"\n| fold | queries | chosen | train nDCG@10 | left-out nDCG@10 (chosen) | left-out ({reference}) |"
+    )
     print("|---|---|---|---|---|---|")
     chosen_scores, base_scores = [], []
     for i, fold in enumerate(folds_of(queries)):
