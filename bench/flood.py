@@ -178,6 +178,7 @@ def main() -> None:
     # The shipped limits (not the bench's usual "off"), one trusted proxy hop so the two clients differ.
     env = {
         "SEARCH_SERVICE__RATE_LIMIT_PER_MINUTE": str(base.service.rate_limit_per_minute),
+        "SEARCH_SERVICE__EMBED_SEGMENTS_PER_MINUTE": str(base.service.embed_segments_per_minute),
         "SEARCH_SERVICE__TRUSTED_PROXIES": "1",
     }
     with running_service(settings, [args.corpus], args.url, production=True, env=env) as url:

@@ -61,7 +61,7 @@ def serving(
     settings: Settings, port: int | None = None, production: bool = False, env: dict[str, str] | None = None
 ) -> Iterator[str]:
     """Yield the base URL of a service subprocess over the settings' node and alias, as they are; `env`:
-    extra service settings (rate limiting is off unless it says otherwise)."""
+    extra service settings (the per-client limits are off unless it says otherwise)."""
     port = port or free_port()
     cmd = [sys.executable, "-m", "service", "--port", str(port)] + (["--production"] if production else [])
     full_env = {
@@ -69,6 +69,7 @@ def serving(
         "SEARCH_ES__URL": settings.es.url,
         "SEARCH_ES__INDEX": settings.es.index,
         "SEARCH_SERVICE__RATE_LIMIT_PER_MINUTE": "0",
+        "SEARCH_SERVICE__EMBED_SEGMENTS_PER_MINUTE": "0",  # an eval sends more drafts than one client may
         **(env or {}),
     }
     proc = subprocess.Popen(cmd, env=full_env)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 from typing import Any
 
+import orjson
 from elasticsearch import Elasticsearch, helpers
 
 from config.settings import EsSettings
@@ -119,7 +121,7 @@ class SearchStore(IndexLifecycle, RecordWriter):
         """Several searches in one round trip (keyword and kNN halves of a hybrid query)."""
         lines: list[dict[str, Any]] = []
         for body in bodies:
-            lines += [{"index": index or self.alias}, _bounded(body)]
+            lines += [{"index": index or self.alias, "preference": preference(body)}, _bounded(body)]
         with translated():
             resp = self.client.msearch(searches=lines)
         for r in resp["responses"]:
@@ -169,6 +171,14 @@ class SearchStore(IndexLifecycle, RecordWriter):
     def suggest(self, title_seg: str, typed: str, doc_number: str | None, size: int) -> list[Hit]:
         """Document records completing what was typed (lookups.suggest_body)."""
         return self.search(lookups.suggest_body(title_seg, typed, doc_number, size)).hits
+
+
+def preference(body: dict[str, Any]) -> str:
+    """The same search goes to the same shard copies (while the cluster's shards stay where they are): the
+    copies of a shard merge their segments on their own, so their BM25 statistics differ by a hair and two
+    near-equal documents could swap between two requests, or between a list and its next page. Different
+    searches still spread over the copies."""
+    return hashlib.blake2b(orjson.dumps(body, option=orjson.OPT_SORT_KEYS), digest_size=8).hexdigest()
 
 
 def _bounded(body: dict[str, Any]) -> dict[str, Any]:
