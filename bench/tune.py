@@ -21,8 +21,16 @@ from typing import Any
 import numpy as np
 
 from analyzers.embed import Embedder, load_embedder
-from bench.documents import all_documents
-from bench.eval import DEV_QUERIES, HELDOUT_QUERIES, POOLED_JUDGMENTS, SCALE_QUERIES, Query, load_queries
+from bench.documents import all_documents, corpus_documents
+from bench.eval import (
+    DEV_QUERIES,
+    HELDOUT_QUERIES,
+    POOLED_JUDGMENTS,
+    SAMPLE,
+    SCALE_QUERIES,
+    Query,
+    load_queries,
+)
 from bench.metrics import grades_of, ndcg, success_at_1
 from config.settings import load_settings
 from search import evidence, fusion, similar
@@ -30,7 +38,7 @@ from search.results import SearchParams
 from search.searcher import Searcher, build_searcher
 from store.search_store import SearchStore
 
-# name -> {module.CONSTANT: value}: the settings compared (the first is today's ranking)
+# name -> {module.CONSTANT: value}: the settings compared ("baseline" is today's ranking: the code's constants)
 Overrides = dict[tuple[Any, str], Any]
 
 
@@ -43,8 +51,15 @@ def _doc(keyword: float, question: float, **more: float) -> Overrides:
     return overrides | {(evidence, name): value for name, value in more.items()}
 
 
+def _similar(weight: float, qtf: float, **more: float) -> Overrides:
+    """Precedents (search/similar.py): whole-document evidence weight, draft term-count power, others."""
+    overrides: Overrides = {(similar, "DOCUMENT_WEIGHT"): weight, (similar, "QUERY_TF_POWER"): qtf}
+    return _doc(0.4, 0.4) | overrides | {(similar, name): value for name, value in more.items()}
+
+
 CONFIGS: dict[str, Overrides] = {
-    "baseline": _doc(0.0, 0.0),
+    "baseline": {},
+    "evidence-off": _doc(0.0, 0.0),
     # round 1: whole-document evidence (search/evidence.py), by query shape, saturation and length
     **{f"doc{k}/{q}": _doc(k, q) for k in (0.0, 0.2, 0.4) for q in (0.3, 0.4, 0.5, 0.6)},
     **{f"doc0.4/0.4-b{b}": _doc(0.4, 0.4, B=b) for b in (0.3, 0.75, 0.9)},
@@ -59,6 +74,18 @@ CONFIGS: dict[str, Overrides] = {
     **{f"depth{d}": _doc(0.4, 0.4, RERANK_DEPTH=d) for d in (10, 20, 50)},
     # round 3: precedents (search/similar.py), the share of the draft's frequent terms in their score
     **{f"similar{w}": _doc(0.4, 0.4) | {(similar, "KEYWORD_WEIGHT"): w} for w in (0.1, 0.3, 0.5)},
+    # round 4: precedents re-ranked with the whole-document evidence of the draft's frequent terms: its
+    # weight, the draft's term counts (power 0: each term once; 1: as often as the draft says it, as a BM25
+    # of the whole draft does), length normalisation; 60 terms; depth
+    "simdoc-off": {(similar, "DOCUMENT_WEIGHT"): 0.0},  # the precedents' ranking before round 4
+    **{
+        f"simdoc{w}-qtf{p}-b{b}": _similar(w, p, DOCUMENT_B=b)
+        for w in (0.2, 0.4, 0.6, 0.8)
+        for p in (0.0, 1.0)
+        for b in (0.3, 0.75)
+    },
+    "simdoc0.6-qtf1.0-b0.75-terms60": _similar(0.6, 1.0, DOCUMENT_B=0.75, TERMS=60),
+    "simdoc0.6-qtf1.0-b0.75-depth50": _similar(0.6, 1.0, DOCUMENT_B=0.75, DOCUMENT_DEPTH=50),
 }
 
 FOLDS = 5
@@ -126,19 +153,24 @@ def folds_of(queries: list[Query], n: int = FOLDS) -> list[set[str]]:
     return folds
 
 
-def cross_validate(scores: dict[str, dict[str, float]], queries: list[Query]) -> None:
-    """scores: config -> query id -> nDCG@10. Prints each fold's chosen config and its left-out score."""
-    print("\n| fold | queries | chosen | train nDCG@10 | left-out nDCG@10 (chosen) | left-out (baseline) |")
+def cross_validate(
+    scores: dict[str, dict[str, float]], queries: list[Query], reference: str = "baseline"
+) -> None:
+    """scores: config -> query id -> nDCG@10. Prints each fold's chosen config and its left-out score, and
+    the reference's (ties go to it)."""
+    print(
+        f"\n| fold | queries | chosen | train nDCG@10 | left-out nDCG@10 (chosen) | left-out ({reference}) |"
+    )
     print("|---|---|---|---|---|---|")
     chosen_scores, base_scores = [], []
     for i, fold in enumerate(folds_of(queries)):
         train = [q.id for q in queries if q.id not in fold]
-        best = max(scores, key=lambda c: (statistics.fmean(scores[c][t] for t in train), c == "baseline"))
+        best = max(scores, key=lambda c: (statistics.fmean(scores[c][t] for t in train), c == reference))
         train_score = statistics.fmean(scores[best][t] for t in train)
         test = statistics.fmean(scores[best][t] for t in fold)
-        base = statistics.fmean(scores["baseline"][t] for t in fold)
+        base = statistics.fmean(scores[reference][t] for t in fold)
         chosen_scores += [scores[best][t] for t in fold]
-        base_scores += [scores["baseline"][t] for t in fold]
+        base_scores += [scores[reference][t] for t in fold]
         print(f"| {i + 1} | {len(fold)} | {best} | {train_score:.3f} | {test:.3f} | {base:.3f} |")
     print(
         f"| all | {len(queries)} | (per fold) | | {statistics.fmean(chosen_scores):.3f} |"
@@ -160,17 +192,26 @@ def main() -> None:
     parser.add_argument("--configs", help="comma-separated names (default: all)")
     parser.add_argument("--mode", default="hybrid")
     parser.add_argument("--heldout", action="store_true", help="also report the held-out set (never tuned)")
+    parser.add_argument("--kinds", help="comma-separated query kinds to run (default: all; for a quick look)")
+    parser.add_argument("--reference", default="baseline", help="the config CV compares with (ties: it)")
+    parser.add_argument("--per-query", action="store_true", help="each tuning query's nDCG@10 per config")
     parser.add_argument("--explain", action="store_true", help="each query's top 3 and grades, per config")
     args = parser.parse_args()
     settings = load_settings()
     settings = settings.model_copy(update={"es": settings.es.model_copy(update={"index": args.index})})
     docs = all_documents()
     store = SearchStore(settings.es)
-    world = set(docs)  # the scale world: the sample and the regulations
+    # the scale world (the sample and the regulations), or the sample alone when ranking over eval-sample
+    sample = args.index.startswith("eval-sample")
+    world = {d.doc_id for d in corpus_documents(SAMPLE)} if sample else set(docs)
     texts = {i: d.title + "\n" + d.text for i, d in docs.items()}
     searcher = build_searcher(settings, store, CachedEmbedder(load_embedder(settings.model)))
-    tuning = [q for p in (DEV_QUERIES, SCALE_QUERIES) for q in load_queries(p, POOLED_JUDGMENTS, world)]
+    tuned = (DEV_QUERIES,) if sample else (DEV_QUERIES, SCALE_QUERIES)  # scale queries need the regulations
+    tuning = [q for p in tuned for q in load_queries(p, POOLED_JUDGMENTS, world)]
     heldout = load_queries(HELDOUT_QUERIES, POOLED_JUDGMENTS, world) if args.heldout else []
+    if args.kinds:
+        kinds = set(args.kinds.split(","))
+        tuning, heldout = [q for q in tuning if q.kind in kinds], [q for q in heldout if q.kind in kinds]
     names = args.configs.split(",") if args.configs else list(CONFIGS)
     score = scorer(texts)
     ndcgs: dict[str, dict[str, float]] = {}
@@ -187,10 +228,14 @@ def main() -> None:
                         f"{docs[i].title[:24]}({g})" for i, g in zip(ids[:4], grades, strict=False)
                     )
                     print(f"{name} {q.id} {q.kind} {ndcgs[name][q.id]:.3f} {q.text[:30]!r}: {tops}")
+    if args.per_query:
+        print("\n| query | kind | " + " | ".join(names) + " |\n|---|---|" + "---|" * len(names))
+        for q in tuning:
+            print(f"| {q.id} | {q.kind} | " + " | ".join(f"{ndcgs[n][q.id]:.3f}" for n in names) + " |")
     table("dev + scale sets (tuning), nDCG@10", {n: by_kind(ndcgs[n], tuning) for n in names})
     table("dev + scale sets (tuning), Success@1", {n: by_kind(s1[n], tuning) for n in names})
-    if "baseline" in names and len(names) > 1:
-        cross_validate({n: ndcgs[n] for n in names}, tuning)
+    if args.reference in names and len(names) > 1:
+        cross_validate({n: ndcgs[n] for n in names}, tuning, args.reference)
     if heldout:
         table("held-out set (never tuned on), nDCG@10", {n: by_kind(ndcgs[n], heldout) for n in names})
         table("held-out set, Success@1", {n: by_kind(s1[n], heldout) for n in names})

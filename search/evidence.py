@@ -75,19 +75,24 @@ def weight_for(question: bool) -> float:
 
 
 def document_bm25(
-    doc: DocumentCounts, index: IndexCounts, k1: float | None = None, b: float | None = None
+    doc: DocumentCounts,
+    index: IndexCounts,
+    k1: float | None = None,
+    b: float | None = None,
+    weights: tuple[float, ...] | None = None,
 ) -> float:
     """BM25 of a whole document, a token's frequency being the passages that hold it (all of them when
-    the title does)."""
+    the title does); `weights` per token (a draft's word counts), 1 each by default."""
     k1 = K1 if k1 is None else k1
     b = B if b is None else b
     avg = index.passages / index.documents if index.documents else 1.0
     norm = k1 * (1 - b + b * doc.passages / avg) if avg > 0 else k1
     total = 0.0
-    for tf, in_title, df in zip(doc.text, doc.title, index.df, strict=True):
+    weights = weights or (1.0,) * len(index.df)
+    for tf, in_title, df, w in zip(doc.text, doc.title, index.df, weights, strict=True):
         f = doc.passages if in_title else tf
         if f > 0:
-            total += idf(df, index.documents) * f * (k1 + 1) / (f + norm)
+            total += w * idf(df, index.documents) * f * (k1 + 1) / (f + norm)
     return total
 
 
@@ -101,11 +106,14 @@ def blended(fused: dict[str, float], evidence: dict[str, float], weight: float) 
     }
 
 
-def reranked(ranked: list[Candidate], bm25: dict[str, float], weight: float) -> list[Candidate]:
-    """The first RERANK_DEPTH documents ordered by their blended score, the rest below them as they were.
+def reranked(
+    ranked: list[Candidate], bm25: dict[str, float], weight: float, depth: int | None = None
+) -> list[Candidate]:
+    """The first `depth` (RERANK_DEPTH) documents ordered by their blended score, the rest below them as they were.
     Every score is rewritten on the blended scale (the rest as a document without evidence would score),
     so the scores a client sees still fall with the rank."""
-    head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
+    depth = RERANK_DEPTH if depth is None else depth
+    head, tail = ranked[:depth], ranked[depth:]
     score = blended({c.doc_id: c.score for c in head}, bm25, weight)
     top = max((c.score for c in head), default=0.0) or 1.0
     for c in tail:

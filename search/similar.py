@@ -3,7 +3,9 @@
 The draft is cut into segments (sentences merged to ~60-300 characters), embedded in one batch and
 searched by kNN per segment in one msearch. A document's score is the mean over draft segments of its
 best passage similarity (how much of the draft it covers), plus a small keyword component from the
-draft's most frequent terms, so shared names and terms count too.
+draft's most frequent terms, so shared names and terms count too. The first documents are then
+re-ranked with whole-document evidence of those terms (search/evidence.py), as stock BM25 of the whole
+draft over whole documents would weigh them.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from typing import Any
 
 from analyzers.segment import Segmenter
 from analyzers.structure import SENTENCE_ENDS
+from search import evidence
 from search.fusion import Candidate, PassageScore
-from search.model import Model
+from search.model import Model, timed_msearch
 from search.results import Match, Precedent, PrecedentResult, Timing
 from search.shaping import hit_of
 from store import queries
@@ -32,6 +35,15 @@ SEGMENT_MAX_CHARS = 300
 MAX_SEGMENTS = 16
 KNN_PER_SEGMENT = 20
 KEYWORD_WEIGHT = 0.2
+# Whole-document evidence of the draft's frequent terms (search/evidence.py), as stock BM25 of the whole
+# draft over whole documents weighs them: its share of the score of the first DOCUMENT_DEPTH documents,
+# a term weighing count ** QUERY_TF_POWER (1: as often as the draft says it), BM25's usual length
+# normalisation (b = 0.75: a draft is matched against whole texts). Chosen by 5-fold CV (docs/benchmarks.md).
+DOCUMENT_WEIGHT = 0.6
+DOCUMENT_DEPTH = 30
+QUERY_TF_POWER = 1.0
+DOCUMENT_B = 0.75
+TERMS = 30
 MATCHES_PER_DOCUMENT = 12
 DOCUMENT_CACHE_SIZE = 2048  # stored documents' precedent lists kept per process (a few KB each)
 _SENTENCE_END = re.compile(rf"(?<=[{SENTENCE_ENDS}\n])")  # a draft is cut after sentences and lines
@@ -75,8 +87,12 @@ def _span(text: str, start: int, end: int) -> list[Segment]:
 
 def top_terms(text: str, segmenter: Segmenter, n: int = 30) -> list[str]:
     """The draft's most frequent content words (two characters or more)."""
-    counts = Counter(t for t in segmenter.query_tokens(text) if len(t) >= 2)
-    return [t for t, _ in counts.most_common(n)]
+    return [t for t, _ in term_counts(text, segmenter, n)]
+
+
+def term_counts(text: str, segmenter: Segmenter, n: int = 30) -> list[tuple[str, int]]:
+    """The draft's most frequent content words with their counts."""
+    return Counter(t for t in segmenter.query_tokens(text) if len(t) >= 2).most_common(n)
 
 
 def bodies(
@@ -222,14 +238,44 @@ def _precedents(
         first.setdefault(s.text, s)
     distinct = list(first.values())
     vectors = model.embed_passages([s.text for s in distinct], timing) if distinct else []
-    terms = top_terms(text or "", segmenter)
-    results = model.search(timing, bodies(distinct, vectors, terms, filters)) if distinct else []
+    counted = term_counts(text or "", segmenter, TERMS)
+    terms = [t for t, _ in counted]
+    groups = [[t] for t in terms]
+    whole = DOCUMENT_WEIGHT > 0 and bool(distinct) and bool(terms)
+    extra = [queries.document_frequency_body(groups)] if whole else []
+    results = model.search(timing, bodies(distinct, vectors, terms, filters) + extra) if distinct else []
+    index = evidence.index_counts(results.pop().aggregations, len(groups)) if whole else None
     found = {s.text: r.hits for s, r in zip(distinct, results, strict=False)}
     knn = [found[s.text] for s in segments]
     keyword = results[len(distinct)].hits if len(results) > len(distinct) else []
+    ranked = rank(segments, knn, keyword)
+    if index is not None:
+        weights = tuple(float(n) ** QUERY_TF_POWER for _, n in counted)
+        ranked = _reranked(store, timing, ranked, groups, weights, index)
     hits = []
-    for c in rank(segments, knn, keyword)[:size]:
+    for c in ranked[:size]:
         hit = hit_of(c, segmenter)
         hits.append(Precedent(**vars(hit), matches=matches(c, segments, knn)))
     times = timing.as_dict()
     return PrecedentResult(len(segments), terms, doc_id, hits, round(times["total_ms"]), times)
+
+
+def _reranked(
+    store: SearchStore,
+    timing: Timing,
+    ranked: list[Candidate],
+    groups: list[list[str]],
+    weights: tuple[float, ...],
+    index: evidence.IndexCounts,
+) -> list[Candidate]:
+    """The first DOCUMENT_DEPTH documents re-ranked with the whole-document evidence of the draft's terms."""
+    head = ranked[:DOCUMENT_DEPTH]
+    if len(head) < 2:
+        return ranked
+    body = queries.document_evidence_body(groups, [c.doc_id for c in head])
+    (result,) = timed_msearch(store, timing, [body])
+    docs = evidence.document_counts(result.aggregations, len(groups))
+    bm25 = {
+        d: evidence.document_bm25(counts, index, b=DOCUMENT_B, weights=weights) for d, counts in docs.items()
+    }
+    return evidence.reranked(ranked, bm25, DOCUMENT_WEIGHT, DOCUMENT_DEPTH)

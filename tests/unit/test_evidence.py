@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from search import evidence
-from search.evidence import DocumentCounts, IndexCounts, blended, document_bm25, document_counts, index_counts
+from search.evidence import (
+    DocumentCounts,
+    IndexCounts,
+    blended,
+    document_bm25,
+    document_counts,
+    index_counts,
+    reranked,
+)
+from search.fusion import Candidate
 from store import queries
 
 INDEX = IndexCounts(documents=700, passages=21_000, df=(20, 300))  # 30 passages a document on average
@@ -99,3 +108,18 @@ def test_reranked_scores_fall_with_the_rank() -> None:
     assert [c.doc_id for c in out[RERANK_DEPTH:]] == [f"d{i}" for i in range(RERANK_DEPTH, RERANK_DEPTH + 5)]
     scores = [c.score for c in out]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_token_weights_scale_each_tokens_share() -> None:
+    doc = DocumentCounts(30, (2, 2), (False, False))
+    plain = document_bm25(doc, INDEX)
+    assert document_bm25(doc, INDEX, weights=(1.0, 1.0)) == pytest.approx(plain)
+    only_first = document_bm25(DocumentCounts(30, (2, 0), (False, False)), INDEX)
+    assert document_bm25(doc, INDEX, weights=(3.0, 1.0)) == pytest.approx(plain + 2 * only_first)
+
+
+def test_reranked_depth_leaves_the_rest_in_order() -> None:
+    ranked = [Candidate(d, {}, score=s) for d, s in (("a", 1.0), ("b", 0.9), ("c", 0.8), ("d", 0.7))]
+    out = reranked(ranked, {"b": 5.0}, 0.5, depth=2)
+    assert [c.doc_id for c in out] == ["b", "a", "c", "d"]
+    assert [c.score for c in out] == sorted((c.score for c in out), reverse=True)

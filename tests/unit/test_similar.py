@@ -128,3 +128,38 @@ def test_matches_are_capped() -> None:
     pairs = matches(a, segments, knn)
     assert len(pairs) == MATCHES_PER_DOCUMENT
     assert pairs[0].passage_id == f"A#{len(segments) - 1}"
+
+
+def test_term_counts_keep_words_of_two_characters_or_more() -> None:
+    from analyzers.segment import Segmenter
+    from config.settings import Settings
+    from search.similar import term_counts, top_terms
+
+    segmenter = Segmenter(Settings().analyzer)
+    draft = "物业服务企业应当公开物业服务收费标准。业主委员会监督物业服务。"
+    counted = term_counts(draft, segmenter)
+    assert counted[0] == ("物业", 3)
+    assert all(len(t) >= 2 for t, _ in counted)
+    assert top_terms(draft, segmenter) == [t for t, _ in counted]
+
+
+def test_whole_document_evidence_reorders_the_first_documents() -> None:
+    from unittest.mock import Mock
+
+    from search import evidence, similar
+    from search.fusion import Candidate
+    from search.results import Timing
+    from store.records import SearchResult
+    from store.search_store import SearchStore
+
+    # A covers the draft a little better in meaning; B holds the draft's rare, often repeated term.
+    ranked = [Candidate("A", {}, score=0.80), Candidate("B", {}, score=0.78)]
+    bucket = {"doc_count": 10, "text0": {"doc_count": 0}, "title0": {"doc_count": 0}}
+    aggs = {"docs": {"buckets": [{"key": "A", **bucket}, {**bucket, "key": "B", "text0": {"doc_count": 4}}]}}
+    store = Mock(spec=SearchStore)
+    store.msearch.return_value = [SearchResult([], aggs)]
+    index = evidence.IndexCounts(documents=700, passages=7000, df=(5,))
+    out = similar._reranked(store, Timing(), ranked, [["物业"]], (3.0,), index)
+    assert [c.doc_id for c in out] == ["B", "A"]
+    (body,) = store.msearch.call_args.args[0]
+    assert {"terms": {"doc_id": ["A", "B"]}} in body["query"]["bool"]["filter"]
