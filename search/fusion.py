@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from store.records import Hit
+from store.records import SearchResult as StoreResult
 
 # Short keyword queries (the portal box): exact words matter most.
 KEYWORD_WEIGHTS = (0.5, 0.5)
@@ -211,3 +212,18 @@ def merge(semantic: dict[str, Candidate], keyword: dict[str, Candidate]) -> None
         for pid, p in kc.passages.items():
             old = c.passages.get(pid)
             c.passages[pid] = replace(p, semantic=old.semantic) if old else p
+
+
+def keyword_candidates(documents: StoreResult, passages: StoreResult) -> dict[str, Candidate]:
+    """The keyword side: documents from the collapsed search, more passages from the other."""
+    candidates = group(documents.hits, keyword=True)
+    add_passages(candidates, passages.hits, keyword=True)
+    return candidates
+
+
+def sorted_by(ranked: list[Candidate], sort: str) -> list[Candidate]:
+    return by_date(ranked) if sort == "date" else ranked
+
+
+def passage_tokens(passage: PassageScore) -> frozenset[str]:
+    return frozenset(str(passage.source.get("text_seg", "")).split(" "))
