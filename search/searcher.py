@@ -82,18 +82,19 @@ class Searcher:
         timing = Timing()
         u = self.analyse(p.q)
         riders = Riders(spelling.checked(p.q) if p.q and not u.exact_number else None)
+        fused = bool(p.q) and p.mode != "keyword" and not (u.exact_number and p.mode == "hybrid")
         if not p.q:  # browsing pages in Elasticsearch
             ranked, total, facets = self._browse(p, timing, riders)
-        elif p.mode == "keyword" or (u.exact_number and p.mode == "hybrid"):
-            ranked, total, facets = self._keyword_only(p, u, timing, riders)
-        else:
+        elif fused:
             ranked, total, facets = self._fused(p, u, timing, riders)
+        else:
+            ranked, total, facets = self._keyword_only(p, u, timing, riders)
         # Versions of one document fold under the one shown, over the whole ranked window (when browsing,
         # the page), then the page is cut: every page is a slice of the same folded ranking.
         folded = versions.fold(ranked, u.exact_number)
         total -= len(ranked) - len(folded)
-        if p.q and len(folded) < len(ranked) and not (p.mode == "keyword" or u.exact_number):
-            facets = facets_from_candidates(folded)  # counted over what is shown, as total is
+        if fused:  # counted over what is shown, as total is (a 文号's window unfolded)
+            facets = facets_from_candidates(ranked if u.exact_number else folded)
         ranked = folded[(p.page - 1) * p.size : p.page * p.size] if p.q else folded
         # For a question, the passage shown first is the one that answers (documents keep their order).
         answer_first = u.question and p.mode != "keyword" and not u.exact_number
@@ -193,7 +194,7 @@ class Searcher:
             if rerank:
                 ranked = self._reranked(ranked, u, riders.generation, timing)
         ranked = fusion.sorted_by(ranked, p.sort)
-        return ranked, total, facets_from_candidates(ranked)
+        return ranked, total, {}  # facets: counted by search() over the folded ranking, once
 
     def _reranked(
         self, ranked: list[Candidate], u: AnalysedQuery, generation: str | None, timing: Timing
