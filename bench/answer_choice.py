@@ -20,6 +20,7 @@ from config.settings import load_settings
 from search import answers, versions
 from search.fusion import Candidate, best_passages
 from search.results import SearchParams, Timing
+from search.riders import Riders
 from search.searcher import build_searcher
 from store.search_store import SearchStore
 
@@ -38,7 +39,7 @@ def top_documents(index: str, path: Path) -> list[Case]:
     cases = []
     for q in (q for q in load_queries(path) if q.kind == "question"):
         u = searcher.analyse(q.text)
-        ranked, _, _ = searcher._fused(SearchParams(q.text), u, Timing())
+        ranked, _, _ = searcher._fused(SearchParams(q.text), u, Timing(), Riders())
         cases.append((q, versions.fold(ranked, u.exact_number)[0], u.tokens))
     return cases
 

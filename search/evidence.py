@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from search.cache import Lru
 from search.fusion import Candidate
 
 # Fused documents re-ranked with their whole-document evidence (the rest keep their order below them).
@@ -27,6 +28,11 @@ QUESTION_DOCUMENT_WEIGHT = 0.4
 # BM25 saturation and length normalisation over passage counts.
 K1 = 1.2
 B = 0.3
+# Index-wide counts kept per process: one int per (index generation, token group).
+FREQUENCY_CACHE_SIZE = 50_000
+# Cache keys of the index's document and passage totals, beside the token groups' (no token is empty).
+DOCUMENTS: tuple[str, ...] = ("",)
+PASSAGES: tuple[str, ...] = ("", "")
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,51 @@ def index_counts(aggs: dict[str, Any], n_tokens: int) -> IndexCounts:
         int(index.get("doc_count", 0)),
         tuple(int(index.get(f"df{i}", {}).get("docs", {}).get("value", 0)) for i in range(n_tokens)),
     )
+
+
+class FrequencyCache:
+    """The index-wide counts (store.queries.document_frequency_body) per index generation (search/cache.py):
+    they change only when the index does, and aggregating them over every passage cost each hybrid query
+    more Elasticsearch time than any of its searches but the kNN. Kept per token group, so queries
+    sharing a word share its count."""
+
+    def __init__(self, size: int = FREQUENCY_CACHE_SIZE) -> None:
+        self._counts: Lru[tuple[str, tuple[str, ...]], int] = Lru(size)
+
+    def known(self, generation: str | None, groups: list[list[str]]) -> dict[tuple[str, ...], int]:
+        """What is cached of the totals and these groups' counts (nothing without a generation)."""
+        if generation is None:
+            return {}
+        out = {}
+        for key in (DOCUMENTS, PASSAGES, *map(tuple, groups)):
+            found = self._counts.get((generation, key))
+            if found is not None:
+                out[key] = found
+        return out
+
+    def add(self, generation: str | None, counts: dict[tuple[str, ...], int]) -> None:
+        if generation is not None:
+            for key, n in counts.items():
+                self._counts.put((generation, key), n)
+
+
+def missing(known: dict[tuple[str, ...], int], groups: list[list[str]]) -> list[list[str]] | None:
+    """The groups to count (each once), or None when nothing is to be asked (the totals too are known)."""
+    asked = [list(g) for g in dict.fromkeys(tuple(g) for g in groups) if tuple(g) not in known]
+    return asked if asked or DOCUMENTS not in known or PASSAGES not in known else None
+
+
+def fresh_counts(aggs: dict[str, Any], asked: list[list[str]]) -> dict[tuple[str, ...], int]:
+    """The aggregations of document_frequency_body(asked), keyed like FrequencyCache.known."""
+    index = index_counts(aggs, len(asked))
+    return {DOCUMENTS: index.documents, PASSAGES: index.passages} | dict(
+        zip(map(tuple, asked), index.df, strict=True)
+    )
+
+
+def counts_for(known: dict[tuple[str, ...], int], groups: list[list[str]]) -> IndexCounts:
+    """IndexCounts for the query's groups, from cached and fresh counts together."""
+    return IndexCounts(known[DOCUMENTS], known[PASSAGES], tuple(known[tuple(g)] for g in groups))
 
 
 def idf(df: int, documents: int) -> float:

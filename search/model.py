@@ -11,7 +11,7 @@ from analyzers.embed import Embedder
 from search.results import Timing
 from store import deadline
 from store.errors import IndexNotFound, StoreError, StoreUnavailable
-from store.records import SearchResult
+from store.records import Cached, SearchResult
 from store.search_store import SearchStore
 
 
@@ -67,7 +67,7 @@ class Model:
         self.store.check_model(self.embedder.model_name, self.embedder.dims, index)
         self._checked_index = index
 
-    def search(self, timing: Timing, bodies: list[dict[str, Any]]) -> list[SearchResult]:
+    def search(self, timing: Timing, bodies: Sequence[dict[str, Any] | Cached]) -> list[SearchResult]:
         """An msearch with query vectors, checked against the model of whichever index answered."""
         try:
             results = timed_msearch(self.store, timing, bodies)
@@ -84,7 +84,9 @@ class Model:
         return results
 
 
-def timed_msearch(store: SearchStore, timing: Timing, bodies: list[dict[str, Any]]) -> list[SearchResult]:
+def timed_msearch(
+    store: SearchStore, timing: Timing, bodies: Sequence[dict[str, Any] | Cached]
+) -> list[SearchResult]:
     t0 = time.perf_counter()
     results = store.msearch(bodies)
     timing.es_ms += (time.perf_counter() - t0) * 1000

@@ -14,9 +14,10 @@ from analyzers.segment import Segmenter, mark_terms
 from analyzers.synonyms import Synonyms
 from analyzers.textnorm import fold
 from config.settings import Settings
-from search import documents, evidence, fusion, versions
+from search import documents, evidence, fusion, spelling, versions
 from search.answers import order_passages
-from search.fusion import Candidate, PassageScore
+from search.cache import Lru
+from search.fusion import Candidate
 from search.model import Model, timed_msearch
 from search.results import (
     DocumentView,
@@ -27,13 +28,12 @@ from search.results import (
     Suggestion,
     Timing,
 )
+from search.riders import Riders
 from search.shaping import facets_from_aggs, facets_from_candidates, hit_of
 from search.similar import precedents
-from search.spelling import did_you_mean
 from search.understand import AnalysedQuery, analyse
 from store import queries
 from store.records import Filters
-from store.records import SearchResult as StoreResult
 from store.search_store import SearchStore
 
 # One ranking per query: every side gathers a fixed window of documents (settings.service.result_window),
@@ -64,6 +64,8 @@ class Searcher:
         self.model = Model(store, embedder)
         self.segmenter = segmenter
         self.synonyms = synonyms
+        self.frequencies = evidence.FrequencyCache()
+        self.groups: versions.GroupCache = Lru(versions.GROUP_CACHE_SIZE)
 
     def warm_up(self) -> None:
         """Load the model and the dictionary before the first request."""
@@ -79,23 +81,29 @@ class Searcher:
         """Documents for a query (passages collapsed), with facets; see the API contract."""
         timing = Timing()
         u = self.analyse(p.q)
+        riders = Riders(spelling.checked(p.q) if p.q and not u.exact_number else None)
+        fused = bool(p.q) and p.mode != "keyword" and not (u.exact_number and p.mode == "hybrid")
         if not p.q:  # browsing pages in Elasticsearch
-            ranked, total, facets = self._browse(p, timing)
-        elif p.mode == "keyword" or (u.exact_number and p.mode == "hybrid"):
-            ranked, total, facets = self._keyword_only(p, u, timing)
+            ranked, total, facets = self._browse(p, timing, riders)
+        elif fused:
+            ranked, total, facets = self._fused(p, u, timing, riders)
         else:
-            ranked, total, facets = self._fused(p, u, timing)
+            ranked, total, facets = self._keyword_only(p, u, timing, riders)
         # Versions of one document fold under the one shown, over the whole ranked window (when browsing,
         # the page), then the page is cut: every page is a slice of the same folded ranking.
         folded = versions.fold(ranked, u.exact_number)
         total -= len(ranked) - len(folded)
-        if p.q and len(folded) < len(ranked) and not (p.mode == "keyword" or u.exact_number):
-            facets = facets_from_candidates(folded)  # counted over what is shown, as total is
+        if fused:  # counted over what is shown, as total is (a 文号's window unfolded)
+            facets = facets_from_candidates(ranked if u.exact_number else folded)
         ranked = folded[(p.page - 1) * p.size : p.page * p.size] if p.q else folded
         # For a question, the passage shown first is the one that answers (documents keep their order).
         answer_first = u.question and p.mode != "keyword" and not u.exact_number
-        hits = versions.attach(self._shape(ranked, u, answer_first), ranked, self.store)
-        correction = did_you_mean(self.store, p.q) if p.q and not u.exact_number else None
+        hits = versions.attach(
+            self._shape(ranked, u, answer_first), ranked, self.store, riders.generation, self.groups
+        )
+        correction = (
+            spelling.correction(self.store, riders.spelling, riders.entries) if riders.spelling else None
+        )
         times = timing.as_dict()
         query = {**p.as_dict(), **u.as_dict()}
         relation = "gte" if total >= self._window_for(p) and p.q and p.mode != "keyword" else "eq"
@@ -133,15 +141,16 @@ class Searcher:
             queries.keyword_passages_body(query, KEYWORD_EXTRA_PASSAGES),
         ]
 
-    def _keyword_only(self, p: SearchParams, u: AnalysedQuery, timing: Timing) -> _Page:
-        results = timed_msearch(self.store, timing, self._keyword_bodies(p, u, self._window_for(p)))
-        candidates = _keyword_candidates(results)
-        ranked = _sorted(fusion.fuse(list(candidates.values()), (1.0, 0.0), u.exact_number), p.sort)
+    def _keyword_only(self, p: SearchParams, u: AnalysedQuery, timing: Timing, riders: Riders) -> _Page:
+        bodies = riders.added(self._keyword_bodies(p, u, self._window_for(p)))
+        results = riders.taken(timed_msearch(self.store, timing, bodies))
+        candidates = fusion.keyword_candidates(*results)
+        ranked = fusion.sorted_by(fusion.fuse(list(candidates.values()), (1.0, 0.0), u.exact_number), p.sort)
         aggs = results[0].aggregations
         total = int(aggs.get("doc_count", {}).get("value", len(ranked)))
         return ranked, total, facets_from_aggs(aggs)
 
-    def _fused(self, p: SearchParams, u: AnalysedQuery, timing: Timing) -> _Page:
+    def _fused(self, p: SearchParams, u: AnalysedQuery, timing: Timing, riders: Riders) -> _Page:
         """Semantic or hybrid: both sides in one msearch, fused per document."""
         n = self._window_for(p)
         vector = self.model.embed_query(p.q, timing)
@@ -160,54 +169,60 @@ class Searcher:
             bodies.append(queries.knn_passages_body(vector, p.filters, ANSWER_PASSAGES))
         if p.mode == "hybrid":
             bodies += self._keyword_bodies(p, u, n, facets=False)
-        # Whole-document evidence re-ranks hybrid results by relevance: the index-wide counts it needs
-        # ride in this msearch; the candidates' own counts take one more request after fusion.
+        # Whole-document evidence re-ranks hybrid results by relevance (one more request after fusion).
         rerank = p.mode == "hybrid" and p.sort == "relevance" and evidence.weight_for(u.question) > 0
         rerank = rerank and bool(u.groups)
-        if rerank:
-            bodies.append(queries.document_frequency_body(u.groups))
-        results = self.model.search(timing, bodies)
-        index = evidence.index_counts(results.pop().aggregations, len(u.groups)) if rerank else None
+        results = riders.taken(self.model.search(timing, riders.added(bodies)))
         candidates = fusion.group(results[0].hits, keyword=False)
         if answers:
             fusion.add_passages(candidates, results[1].hits)
         total = len(candidates)
         if p.mode == "hybrid":
-            fusion.merge(candidates, _keyword_candidates(results[-2:]))
+            fusion.merge(candidates, fusion.keyword_candidates(*results[-2:]))
         for c in candidates.values():
             # Words of the title tell nothing about which passage answers: every passage is "about" it.
             title = fold(str(c.source.get("title", "")))
             telling = [t for t in u.tokens if t not in title] or u.tokens
             for passage in c.passages.values():
-                passage.coverage = fusion.coverage(_tokens(passage), telling)
+                passage.coverage = fusion.coverage(fusion.passage_tokens(passage), telling)
         ranked = fusion.fuse(
             list(candidates.values()), fusion.weights_for(u.question, p.mode), u.exact_number
         )
         if p.mode == "hybrid":  # what "matches": keyword matches and clearly related documents
             ranked = fusion.matching(ranked)
             total = len(ranked)
-            if index is not None:
-                ranked = self._reranked(ranked, u, index, timing)
-        ranked = _sorted(ranked, p.sort)
-        return ranked, total, facets_from_candidates(ranked)
+            if rerank:
+                ranked = self._reranked(ranked, u, riders.generation, timing)
+        ranked = fusion.sorted_by(ranked, p.sort)
+        return ranked, total, {}  # facets: counted by search() over the folded ranking, once
 
     def _reranked(
-        self, ranked: list[Candidate], u: AnalysedQuery, index: evidence.IndexCounts, timing: Timing
+        self, ranked: list[Candidate], u: AnalysedQuery, generation: str | None, timing: Timing
     ) -> list[Candidate]:
-        """The first fused documents re-ranked with their whole-document evidence (search/evidence.py)."""
+        """The first fused documents re-ranked with their whole-document evidence (search/evidence.py);
+        the index-wide counts come from the cache for this index generation, or ride in the same msearch."""
         head = ranked[: evidence.RERANK_DEPTH]
         if len(head) < 2:
             return ranked
-        body = queries.document_evidence_body(u.groups, [c.doc_id for c in head])
-        (result,) = timed_msearch(self.store, timing, [body])
-        docs = evidence.document_counts(result.aggregations, len(u.groups))
+        known = self.frequencies.known(generation, u.groups)
+        asked = evidence.missing(known, u.groups)
+        bodies = [queries.document_evidence_body(u.groups, [c.doc_id for c in head])]
+        if asked is not None:
+            bodies.append(queries.document_frequency_body(asked))
+        results = timed_msearch(self.store, timing, bodies)
+        if asked is not None:
+            fresh = evidence.fresh_counts(results[1].aggregations, asked)
+            self.frequencies.add(generation, fresh)
+            known = {**known, **fresh}
+        index = evidence.counts_for(known, u.groups)
+        docs = evidence.document_counts(results[0].aggregations, len(u.groups))
         bm25 = {d: evidence.document_bm25(counts, index) for d, counts in docs.items()}
         return evidence.reranked(ranked, bm25, evidence.weight_for(u.question))
 
-    def _browse(self, p: SearchParams, timing: Timing) -> _Page:
+    def _browse(self, p: SearchParams, timing: Timing, riders: Riders) -> _Page:
         """No query text, only filters: the newest documents first."""
         body = queries.browse_body(p.filters, (p.page - 1) * p.size, p.size)
-        (result,) = timed_msearch(self.store, timing, [body])
+        (result,) = riders.taken(timed_msearch(self.store, timing, riders.added([body])))
         candidates = list(fusion.group(result.hits, keyword=True).values())
         total = int(result.aggregations.get("doc_count", {}).get("value", len(candidates)))
         return candidates, total, facets_from_aggs(result.aggregations)
@@ -279,19 +294,3 @@ def build_searcher(
 
 
 _Page = tuple[list[Candidate], int, dict[str, list[FacetBucket]]]
-
-
-def _keyword_candidates(results: list[StoreResult]) -> dict[str, Candidate]:
-    """The keyword side: documents from the collapsed search, more passages from the other."""
-    documents, passages = results
-    candidates = fusion.group(documents.hits, keyword=True)
-    fusion.add_passages(candidates, passages.hits, keyword=True)
-    return candidates
-
-
-def _sorted(ranked: list[Candidate], sort: str) -> list[Candidate]:
-    return fusion.by_date(ranked) if sort == "date" else ranked
-
-
-def _tokens(passage: PassageScore) -> frozenset[str]:
-    return frozenset(str(passage.source.get("text_seg", "")).split(" "))

@@ -11,14 +11,14 @@ draft over whole documents would weigh them.
 from __future__ import annotations
 
 import re
-import threading
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
 from analyzers.segment import Segmenter
 from analyzers.structure import SENTENCE_ENDS
 from search import evidence
+from search.cache import Lru
 from search.fusion import Candidate, PassageScore
 from search.model import Model, timed_msearch
 from search.results import Match, Precedent, PrecedentResult, Timing
@@ -158,31 +158,9 @@ def _cosine(es_score: float) -> float:
     return 2 * es_score - 1
 
 
-class _DocumentCache:
-    """A stored document's precedents, per index version (store.index_version()): a document page lists
-    them on every view, and they change only when the index does. Bounded, least recently used out."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._entries: OrderedDict[tuple[str, str, int], PrecedentResult] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str, int]) -> PrecedentResult | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[str, str, int], result: PrecedentResult) -> None:
-        with self._lock:
-            self._entries[key] = result
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-
-DOCUMENT_CACHE = _DocumentCache(DOCUMENT_CACHE_SIZE)
+# A stored document's precedents, per index version (store.index_version()): a document page lists them
+# on every view, and they change only when the index does.
+DOCUMENT_CACHE: Lru[tuple[str, str, int], PrecedentResult] = Lru(DOCUMENT_CACHE_SIZE)
 
 
 def precedents(

@@ -87,13 +87,26 @@ def candidates(folded: str, entries: list[dict[str, Any]], limit: int = CANDIDAT
     return list(dict.fromkeys(found))
 
 
-def did_you_mean(store: SearchStore, query: str) -> str | None:
-    """A correction of one or two characters of the query that the index holds as a phrase, or None."""
+def checked(query: str) -> str | None:
+    """The folded query when it can be checked for mistyped characters (3+ characters, some of them
+    Chinese), else None."""
     folded = fold(query).strip()
     if len(folded) < 3 or not any("\u4e00" <= ch <= "\u9fff" for ch in folded):
         return None
-    options = candidates(folded, store.spelling_options(folded))
+    return folded
+
+
+def correction(store: SearchStore, folded: str, entries: list[dict[str, Any]]) -> str | None:
+    """The best correction the index holds as a phrase (entries: the term suggester's over `folded`,
+    store.lookups.spelling_body, which rides in the query's own msearch), or None."""
+    options = candidates(folded, entries)
     if not options:
         return None
     held = store.phrases_held(options)
     return next((option for option, ok in zip(options, held, strict=True) if ok), None)
+
+
+def did_you_mean(store: SearchStore, query: str) -> str | None:
+    """A correction of one or two characters of the query that the index holds as a phrase, or None."""
+    folded = checked(query)
+    return correction(store, folded, store.spelling_options(folded)) if folded else None

@@ -12,9 +12,14 @@ from dataclasses import replace
 from typing import Any
 
 from analyzers.validity import STATUS_LABELS, validity_status
+from search.cache import Lru
 from search.fusion import Candidate, bears_number
 from search.results import DocumentView, HistoryEvent, Hit, Validity, VersionLink, Versions, document_url
-from store.search_store import SearchStore
+from store.search_store import GROUP_ROWS, SearchStore
+
+# (index generation, version group) -> the group's records, as store.documents_in_groups lists them
+GroupCache = Lru[tuple[str, str], list[dict[str, Any]]]
+GROUP_CACHE_SIZE = 4096  # version groups kept per process (a few hundred bytes each)
 
 
 def validity_of(source: dict[str, Any], today: dt.date | None = None) -> Validity:
@@ -51,17 +56,25 @@ def fold(ranked: list[Candidate], exact_number: str | None) -> list[Candidate]:
     return out
 
 
-def attach(hits: list[Hit], page: list[Candidate], store: SearchStore) -> list[Hit]:
-    """Each hit (shaped from `page`) with the other versions of its group: one search for the page."""
+def attach(
+    hits: list[Hit],
+    page: list[Candidate],
+    store: SearchStore,
+    generation: str | None = None,
+    cache: GroupCache | None = None,
+) -> list[Hit]:
+    """Each hit (shaped from `page`) with the other versions of its group: one search for the page's
+    groups that `cache` does not hold for this index generation (search/cache.py)."""
     known = {c.doc_id: str(c.source["version_group"]) for c in page if c.source.get("version_group")}
-    groups = _members(store, known)
+    groups = _members(group_rows(store, sorted(set(known.values())), generation, cache), known)
     return [replace(h, **_relations(h.doc_id, h.validity, groups)) for h in hits]
 
 
 def with_versions(view: DocumentView, source: dict[str, Any], store: SearchStore) -> DocumentView:
     """A document page's view with its validity, its versions and its revision history."""
     group = source.get("version_group")
-    groups = _members(store, {view.doc_id: group} if group else {})
+    known = {view.doc_id: group} if group else {}
+    groups = _members(group_rows(store, sorted(set(known.values()))), known)
     validity = validity_of(source)
     relations = _relations(view.doc_id, validity, groups)
     members = groups.get(view.doc_id, [])
@@ -95,11 +108,31 @@ def history(source: dict[str, Any], members: list[dict[str, Any]]) -> tuple[Hist
     return tuple(sorted(events, key=lambda e: str(e.date or "")))
 
 
-def _members(store: SearchStore, known: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+def group_rows(
+    store: SearchStore, groups: list[str], generation: str | None = None, cache: GroupCache | None = None
+) -> list[dict[str, Any]]:
+    """The records of every version in these groups; those of a group `cache` holds for `generation`
+    come from it (a group's records keep the order Elasticsearch gave them)."""
+    if not groups:
+        return []
+    if generation is None or cache is None:
+        return store.documents_in_groups(groups)
+    found = {g: cache.get((generation, g)) for g in groups}
+    missing = [g for g, rows in found.items() if rows is None]
+    if missing:
+        rows = store.documents_in_groups(missing)
+        if len(rows) >= GROUP_ROWS:  # the answer may have been cut short: cache none of it
+            return store.documents_in_groups(groups)
+        for g in missing:
+            found[g] = [r for r in rows if r.get("version_group") == g]
+            cache.put((generation, g), found[g] or [])
+    return [r for g in groups for r in found[g] or []]
+
+
+def _members(rows: list[dict[str, Any]], known: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
     """For each doc_id of `known` (doc_id -> version group), the other versions (newest first)."""
     if not known:
         return {}
-    rows = store.documents_in_groups(sorted(set(known.values())))
     out: dict[str, list[dict[str, Any]]] = {}
     for doc_id, group in known.items():
         others = [r for r in rows if r.get("version_group") == group and r.get("doc_id") != doc_id]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import orjson
 from elasticsearch import Elasticsearch
-from elasticsearch.serializer import OrjsonSerializer
+from elasticsearch.serializer import NdjsonSerializer, OrjsonSerializer
 
 from config.settings import EsSettings
 
@@ -27,6 +30,20 @@ def make_client(settings: EsSettings) -> Elasticsearch:
         retry_on_timeout=False,
         http_compress=False,
         # Search answers carry hundreds of passages and query vectors 512 floats: orjson parses and writes
-        # them several times faster than the json module.
-        serializer=OrjsonSerializer(),
+        # them several times faster than the json module. msearch and bulk bodies are NDJSON, which the
+        # client writes with the json module unless told otherwise (a query vector: 0.22 ms vs 0.01 ms).
+        serializers={
+            "application/json": OrjsonSerializer(),
+            "application/x-ndjson": OrjsonNdjsonSerializer(),
+        },
     )
+
+
+class OrjsonNdjsonSerializer(NdjsonSerializer):
+    """NDJSON lines written and read by orjson."""
+
+    def json_dumps(self, data: Any) -> bytes:
+        return orjson.dumps(data, default=self.default, option=orjson.OPT_SERIALIZE_NUMPY)
+
+    def json_loads(self, data: bytes) -> Any:
+        return orjson.loads(data)

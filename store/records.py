@@ -192,3 +192,11 @@ class SearchResult:
     hits: list[Hit]
     aggregations: dict[str, Any]
     suggest: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Cached:
+    """A search body the shard request cache may answer (size 0, nothing that moves with the clock): sent
+    with request_cache and without the deadline's `timeout`, which would make every request's key unique."""
+
+    body: dict[str, Any]

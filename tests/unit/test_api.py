@@ -22,7 +22,7 @@ from config.settings import ServiceSettings, Settings
 from service.app import create_app
 from store.errors import IndexNotFound, LockHeld, StoreError, StoreUnavailable
 from store.lock import WriterLock
-from store.records import Hit, SearchResult
+from store.records import Cached, Hit, SearchResult
 from store.search_store import SearchStore
 from tests.fakes import FakeEmbedder
 
@@ -121,19 +121,21 @@ def test_keyword_search_shape(client: FlaskClient, store: Mock) -> None:
 @pytest.mark.parametrize(
     ("q", "mode", "searches"),
     [
-        # collapsed passage kNN + keyword by document + keyword passages + the index-wide document
-        # frequencies of the query's words (whole-document evidence, search/evidence.py)
-        ("古树名木", "hybrid", 4),
+        # collapsed passage kNN + keyword by document + keyword passages (the index-wide document
+        # frequencies for the whole-document evidence come later, with it, when not cached)
+        ("古树名木", "hybrid", 3),
         # ... + the passages closest in meaning, where answers to questions sit
-        ("乡村学校的老师每年有免费体检吗", "hybrid", 5),
+        ("乡村学校的老师每年有免费体检吗", "hybrid", 4),
         ("古树名木", "semantic", 2),
         ("古树名木", "keyword", 2),
     ],
 )
 def test_searches_per_query_shape(client: FlaskClient, store: Mock, q: str, mode: str, searches: int) -> None:
     assert client.get("/api/search", query_string={"q": q, "mode": mode}).status_code == 200
-    (bodies,), _ = store.msearch.call_args
-    assert len(bodies) == searches
+    (bodies,), _ = store.msearch.call_args_list[0]
+    # ... then the riders (search/riders.py): the index generation, the did-you-mean suggester
+    assert len(bodies) == searches + 2
+    assert isinstance(bodies[-2], Cached) and "suggest" in bodies[-1]
 
 
 @pytest.mark.parametrize(

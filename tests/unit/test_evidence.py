@@ -123,3 +123,42 @@ def test_reranked_depth_leaves_the_rest_in_order() -> None:
     out = reranked(ranked, {"b": 5.0}, 0.5, depth=2)
     assert [c.doc_id for c in out] == ["b", "a", "c", "d"]
     assert [c.score for c in out] == sorted((c.score for c in out), reverse=True)
+
+
+# --- the index-wide counts, cached per index generation ---------------------------------------------
+
+GROUPS = [["体检"], ["周转房", "周转 住房"]]
+
+
+def test_a_cold_cache_asks_for_every_group_and_the_totals() -> None:
+    cache = evidence.FrequencyCache()
+    known = cache.known("g1", GROUPS)
+    assert known == {} and evidence.missing(known, GROUPS) == GROUPS
+    body = queries.document_frequency_body(GROUPS)
+    aggs = {
+        "passages": {"doc_count": 21_000, "docs": {"value": 700}, "df0": {"docs": {"value": 20}}},
+    }
+    aggs["passages"]["df1"] = {"docs": {"value": 300}}
+    assert set(body["aggs"]["passages"]["aggs"]) == {"docs", "df0", "df1"}
+    fresh = evidence.fresh_counts(aggs, GROUPS)
+    cache.add("g1", fresh)
+    assert evidence.counts_for(fresh, GROUPS) == INDEX
+
+
+def test_a_warm_cache_asks_only_for_new_groups_and_not_across_generations() -> None:
+    cache = evidence.FrequencyCache()
+    cache.add("g1", {evidence.DOCUMENTS: 700, evidence.PASSAGES: 21_000, ("体检",): 20})
+    known = cache.known("g1", [["体检"], ["体检"], ["食堂"]])
+    assert evidence.missing(known, [["体检"], ["体检"], ["食堂"]]) == [["食堂"]]
+    assert evidence.missing(known, [["体检"], ["体检"]]) is None  # nothing to ask: no search at all
+    assert evidence.counts_for(known, [["体检"], ["体检"]]) == IndexCounts(700, 21_000, (20, 20))
+    assert cache.known("g2", [["体检"]]) == {}
+    assert cache.known(None, [["体检"]]) == {}  # no generation, no cache
+
+
+def test_totals_are_asked_again_when_only_they_were_evicted() -> None:
+    known = {("体检",): 20}
+    assert evidence.missing(known, [["体检"]]) == []
+    assert queries.document_frequency_body([])["aggs"]["passages"]["aggs"] == {
+        "docs": {"cardinality": {"field": "doc_id"}}
+    }

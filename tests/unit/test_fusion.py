@@ -10,6 +10,7 @@ from search.fusion import (
     QUESTION_WEIGHTS,
     Candidate,
     PassageScore,
+    SegTokens,
     best_passages,
     by_date,
     coverage,
@@ -164,3 +165,10 @@ def test_hybrid_matches_keep_keyword_matches_and_close_neighbours_only() -> None
         c.score = score
     assert [c.doc_id for c in matching(ranked, min_share=0.2)] == ["kw", "near", "weak-kw"]
     assert matching([]) == []
+
+
+@pytest.mark.parametrize("text_seg", ["农机 购置 补贴 。", "", "农机  购置", " 农机", "购置"])
+def test_seg_tokens_hold_what_the_split_text_seg_holds(text_seg: str) -> None:
+    held = SegTokens(text_seg)
+    for token in ("农机", "购置", "补贴", "", "购", "农机 购置", "。"):
+        assert (token in held) == (token in text_seg.split(" "))

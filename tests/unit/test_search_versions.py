@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest.mock import Mock
 
+from search.cache import Lru
 from search.fusion import Candidate, fuse
-from search.versions import fold, history, validity_of
+from search.results import Hit
+from search.versions import attach, fold, group_rows, history, validity_of
+from store.search_store import GROUP_ROWS, SearchStore
 
 HISTORY_2024 = [
     {"number": "国务院令第601号", "role": "公布", "date": "2011-07-26"},
@@ -92,3 +96,47 @@ def test_a_later_version_revised_without_a_number_does_not_take_the_decree() -> 
         keyword=2.0,
     )
     assert fuse([v2024, v2020], (1.0, 0.0), "国务院令第731号")[0].doc_id == "v2020"
+
+
+# --- a page's version groups, cached per index generation -------------------------------------------
+
+ROWS = [
+    {"doc_id": "old", "version_group": "g", "date": "2019-08-01", "superseded_by": "new"},
+    {"doc_id": "h1", "version_group": "h", "date": "2020-01-01"},
+    {"doc_id": "new", "version_group": "g", "date": "2024-09-27"},
+]
+
+
+def _store(rows: list[dict[str, object]]) -> Mock:
+    store = Mock(spec=SearchStore)
+    store.documents_in_groups.side_effect = lambda groups: [r for r in rows if r["version_group"] in groups]
+    return store
+
+
+def test_group_rows_asks_only_for_groups_the_cache_lacks_and_keeps_each_groups_order() -> None:
+    store, cache = _store(ROWS), Lru[tuple[str, str], list[dict[str, object]]](16)
+    assert group_rows(store, ["g", "h"], "gen1", cache) == [ROWS[0], ROWS[2], ROWS[1]]
+    assert group_rows(store, ["g", "h"], "gen1", cache) == [ROWS[0], ROWS[2], ROWS[1]]
+    assert group_rows(store, ["g", "x"], "gen1", cache) == [ROWS[0], ROWS[2]]
+    assert [c.args[0] for c in store.documents_in_groups.call_args_list] == [["g", "h"], ["x"]]
+    group_rows(store, ["g"], "gen2", cache)  # another generation: asked again
+    group_rows(store, ["g"], None, cache)  # none known: asked, never cached
+    assert store.documents_in_groups.call_count == 4
+
+
+def test_a_page_of_versions_shows_the_same_with_and_without_the_cache() -> None:
+    page = [NEW, OLD, OTHER]
+    hits = [
+        Hit(c.doc_id, None, None, None, None, None, 0.0, "", [], validity=validity_of(c.source)) for c in page
+    ]
+    plain = attach(hits, page, _store(ROWS))
+    cache = Lru[tuple[str, str], list[dict[str, object]]](16)
+    assert attach(hits, page, _store(ROWS), "gen1", cache) == plain
+    assert attach(hits, page, _store([]), "gen1", cache) == plain  # from the cache alone
+
+
+def test_an_answer_that_may_be_cut_short_is_not_cached() -> None:
+    many = [{"doc_id": f"d{i}", "version_group": "g"} for i in range(GROUP_ROWS)]
+    store, cache = _store(many), Lru[tuple[str, str], list[dict[str, object]]](16)
+    assert len(group_rows(store, ["g"], "gen1", cache)) == GROUP_ROWS
+    assert len(cache) == 0

@@ -1,0 +1,41 @@
+"""SearchStore's own logic without a node: the bounded clients and how msearch sends cached bodies."""
+
+from __future__ import annotations
+
+from unittest.mock import MagicMock
+
+from config.settings import EsSettings
+from store import deadline
+from store.records import Cached
+from store.search_store import SearchStore, preference
+
+
+def test_a_client_per_timeout_step_is_made_once_and_kept() -> None:
+    raw = MagicMock()
+    raw.options.side_effect = lambda request_timeout: ("client", request_timeout)
+    store = SearchStore(EsSettings(timeout=10), client=raw)
+    assert store.client is raw  # no deadline: the plain client
+    token = deadline.start(2.95)
+    try:
+        first, second = store.client, store.client
+    finally:
+        deadline.clear(token)
+    assert first is second and raw.options.call_count == 1
+    (timeout,) = raw.options.call_args.kwargs.values()
+    assert 2.9 < timeout <= 3.0 + 1e-9  # rounded up to the step: never less than the deadline leaves
+
+
+def test_cached_bodies_go_without_the_deadline_timeout_and_ask_for_the_request_cache() -> None:
+    raw = MagicMock()
+    raw.options.return_value = raw
+    raw.msearch.return_value = {"responses": [{"hits": {"hits": []}}, {"hits": {"hits": []}}]}
+    store = SearchStore(EsSettings(index="gov"), client=raw)
+    token = deadline.start(3.0)
+    try:
+        store.msearch([{"size": 1}, Cached({"size": 0})])
+    finally:
+        deadline.clear(token)
+    lines = raw.msearch.call_args.kwargs["searches"]
+    assert lines[0] == {"index": "gov", "preference": preference({"size": 1})} and "timeout" in lines[1]
+    head = {"index": "gov", "preference": preference({"size": 0}), "request_cache": True}
+    assert lines[2] == head and lines[3] == {"size": 0}
