@@ -202,20 +202,25 @@ def _precedents(
 ) -> PrecedentResult:
     timing = Timing()
     filters = filters or Filters()
+    model.check()
     if doc_id is not None:
         doc = store.get_document(doc_id)
         if doc is None:
             raise LookupError(doc_id)
         text = doc["text"]
         filters = replace(filters, exclude_doc_ids=(doc_id,))
-    segments = cut_draft(text or "", MAX_SEGMENTS)
-    model.check()
+        segments, stored = _stored_segments(store, doc_id)
+    else:
+        segments, stored = cut_draft(text or "", MAX_SEGMENTS), {}
     # Repeated segments (boilerplate, pasted clauses) are embedded and searched once; each still counts.
     first: dict[str, Segment] = {}
     for s in segments:
         first.setdefault(s.text, s)
     distinct = list(first.values())
-    vectors = model.embed_passages([s.text for s in distinct], timing) if distinct else []
+    if stored:
+        vectors = [stored[s.text] for s in distinct]
+    else:
+        vectors = model.embed_passages([s.text for s in distinct], timing) if distinct else []
     counted = term_counts(text or "", segmenter, TERMS)
     terms = [t for t, _ in counted]
     groups = [[t] for t in terms]
@@ -236,6 +241,20 @@ def _precedents(
         hits.append(Precedent(**vars(hit), matches=matches(c, segments, knn)))
     times = timing.as_dict()
     return PrecedentResult(len(segments), terms, doc_id, hits, round(times["total_ms"]), times)
+
+
+def _stored_segments(store: SearchStore, doc_id: str) -> tuple[list[Segment], dict[str, list[float]]]:
+    """A stored document's own passages as its segments, with the vectors the index holds for them (no
+    embedding: that was ~0.5-1 s of a document page's first view). Passages shorter than a segment
+    (headings, signatures) are left out unless nothing else is left; long documents are sampled evenly
+    down to MAX_SEGMENTS, as drafts are."""
+    passages = [p for p in store.passage_vectors(doc_id) if p.get("vector") and p.get("text")]
+    long_enough = [p for p in passages if len(p["text"]) >= SEGMENT_MIN_CHARS] or passages
+    if len(long_enough) > MAX_SEGMENTS:
+        step = len(long_enough) / MAX_SEGMENTS
+        long_enough = [long_enough[int(i * step)] for i in range(MAX_SEGMENTS)]
+    segments = [Segment(p["text"], int(p.get("start") or 0), int(p.get("end") or 0)) for p in long_enough]
+    return segments, {p["text"]: [float(x) for x in p["vector"]] for p in long_enough}
 
 
 def _reranked(

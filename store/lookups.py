@@ -53,6 +53,16 @@ def document_passages_body(doc_id: str) -> dict[str, Any]:
     }
 
 
+def passage_vectors_body(doc_id: str) -> dict[str, Any]:
+    """Every passage of one document in order, with its stored vector (kept out of _source, read from doc
+    values): a stored document's precedents reuse them instead of embedding its text again."""
+    return {
+        **document_passages_body(doc_id),
+        "_source": ["passage_id", "start", "end", "text"],
+        "docvalue_fields": ["vector"],
+    }
+
+
 def documents_where_body(
     clause: dict[str, Any], size: int = 100, fields: list[str | dict[str, str]] = DOCUMENT_VALUE_FIELDS
 ) -> dict[str, Any]:

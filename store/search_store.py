@@ -154,6 +154,10 @@ class SearchStore(IndexLifecycle, RecordWriter):
         """Every passage of a document in order (their DOCUMENT_PASSAGE_FIELDS)."""
         return [h.source for h in self.search(lookups.document_passages_body(doc_id)).hits]
 
+    def passage_vectors(self, doc_id: str) -> list[dict[str, Any]]:
+        """Every passage of a document in order: its id, offsets, text and stored vector."""
+        return [h.source for h in self.search(lookups.passage_vectors_body(doc_id)).hits]
+
     def documents_numbered(self, doc_numbers: list[str]) -> list[dict[str, Any]]:
         """Metadata of the documents bearing these 文号 as any of their numbers (issued, revised, amended)."""
         body = lookups.documents_where_body(

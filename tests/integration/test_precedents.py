@@ -77,3 +77,23 @@ def test_a_repeated_draft_is_embedded_once_and_ranks_as_one_copy(
     thrice = searcher.similar(text=unit * 3, size=5)
     assert thrice.segments == 3 and embedder.embedded == [unit.strip()]
     assert [(h.doc_id, h.score) for h in thrice.hits] == [(h.doc_id, h.score) for h in once.hits]
+
+
+def test_a_stored_documents_precedents_reuse_its_indexed_vectors(
+    settings: Settings, store: SearchStore, tmp_path: Path
+) -> None:
+    embedder = CountingEmbedder()
+    searcher = _searcher(settings, store, tmp_path / "docs", embedder)
+    doc_id = store.search({"query": {"term": {"type": "document"}}, "size": 1}).hits[0].doc_id
+    passages = store.passage_vectors(doc_id)
+    assert passages and all(len(p["vector"]) == 16 and p["text"] for p in passages)
+    embedder.embedded.clear()
+    result = searcher.similar(doc_id=doc_id, size=5)
+    assert embedder.embedded == []  # its passages' vectors come from the index, not the model
+    texts = {p["text"] for p in passages}
+    assert any(h.matches for h in result.hits)
+    assert all(m.draft_segment in texts for h in result.hits for m in h.matches)
+    assert result.hits and doc_id not in [h.doc_id for h in result.hits]
+    # A draft with the same text is embedded as usual.
+    searcher.similar(text=store.get_document(doc_id)["text"], size=5)
+    assert embedder.embedded
