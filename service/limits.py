@@ -105,6 +105,7 @@ class EmbedSlots:
 
 
 WAIT_MESSAGE = "too many requests from this client; wait as long as Retry-After says"
+DRAFT_PATH = "/api/similar"  # the API path that embeds a draft (a stored document's reuse its vectors)
 
 
 class RefuseWaitingClients:
@@ -132,7 +133,7 @@ class RefuseWaitingClients:
             return self.app(environ, start_response)
         client = environ.get("REMOTE_ADDR") or "-"
         wait = self.limiter.wait(client)
-        if not wait and path.endswith("/similar"):
+        if not wait and path == DRAFT_PATH:
             wait = self.budget.wait(client)
         if not wait:
             return self.app(environ, start_response)
