@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
 from elasticsearch import Elasticsearch, helpers
 
 from config.settings import EsSettings
@@ -21,6 +22,10 @@ _BULK_ATTEMPTS = 3
 # Seconds per bulk request: on a cluster each also waits for the replicas, on a busy machine longer than
 # a search may take. Re-sending a request is safe (see _bulk()), waiting is cheaper.
 WRITE_TIMEOUT = 60.0
+# Bytes per bulk request. Elasticsearch refuses a request over its indexing-pressure limit (10 % of the heap:
+# ~107 MB on a 1 GB node) with 429 whatever it holds, so a 20 MB text file (~120 MB of records) would stop a
+# build. Requests end after a document once past half of this; only a document larger than that is split.
+MAX_BULK_BYTES = 16_000_000
 
 
 class RecordWriter:
@@ -36,16 +41,22 @@ class RecordWriter:
 
         A bulk request ends only after a DocumentRecord, so all of one document's records (its passages,
         the removal of passages a longer old version left, then the record whose hash marks it complete)
-        travel in one request: a killed indexer leaves each document as it was or as it is now."""
+        travel in one request: a killed indexer leaves each document as it was or as it is now. Only a
+        document over MAX_BULK_BYTES is written in several requests, its DocumentRecord in the last, so a
+        killed indexer leaves it unmarked (or with its old hash) and the rerun writes it again."""
         target = write_alias(index)
         failed: dict[str, str] = {}
         written = 0
         chunk: list[Record] = []
+        size = 0
         for record in records:
             chunk.append(record)
-            if isinstance(record, DocumentRecord) and len(chunk) >= self.settings.bulk_chunk:
+            size += _bytes(record)
+            ends_document = isinstance(record, DocumentRecord)
+            full = len(chunk) >= self.settings.bulk_chunk or size >= MAX_BULK_BYTES // 2
+            if (ends_document and full) or size >= MAX_BULK_BYTES:
                 written += self._bulk(target, chunk, failed)
-                chunk = []
+                chunk, size = [], 0
         if chunk:
             written += self._bulk(target, chunk, failed)
         if failed:
@@ -128,3 +139,10 @@ class RecordWriter:
         if isinstance(errors, list) and errors:
             raise StoreError(f"{len(errors)} relation updates failed: {errors[:3]}")
         return int(updated)
+
+
+def _bytes(record: Record) -> int:
+    """About what a record adds to a bulk request."""
+    if isinstance(record, Deletion):
+        return 100
+    return len(orjson.dumps(record.to_source(), option=orjson.OPT_SERIALIZE_NUMPY)) + 100

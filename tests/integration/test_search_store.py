@@ -7,10 +7,12 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
 
+from store import writes
 from store.errors import (
     IndexingError,
     IndexNotFound,
@@ -307,3 +309,26 @@ def test_optimize_merges_a_build_into_one_segment(store: SearchStore) -> None:
     store.optimize(index)
     store.refresh(index)
     assert segments() == 1
+
+
+def test_records_over_the_bulk_byte_budget_go_in_several_requests(
+    store: SearchStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[list[str]] = []
+    real_bulk = writes.RecordWriter._bulk
+
+    def spy(self: SearchStore, target: str, records: list[Any], failed: dict[str, str]) -> int:
+        sent.append([type(r).__name__ for r in records])
+        return real_bulk(self, target, records, failed)
+
+    monkeypatch.setattr(writes.RecordWriter, "_bulk", spy)
+    index = store.create_index("fake-model", DIMS)
+    assert store.write(index, _records()) == 4  # one request: far below the budget
+    assert len(sent) == 1
+    sent.clear()
+    monkeypatch.setattr(writes, "MAX_BULK_BYTES", 1)  # every record is over it
+    again = store.create_index("fake-model", DIMS)
+    assert store.write(again, _records()) == 4
+    assert len(sent) == 4 and sent[-1] == ["DocumentRecord"]
+    store.refresh(again)
+    assert {d: s.content_hash for d, s in store.stored_documents(again).items()} == {"d1": "h1", "d2": "h2"}
