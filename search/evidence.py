@@ -7,7 +7,8 @@ whole-document BM25 where the answer's words are spread over a document's passag
 evidence here is a BM25 over documents: the term frequency of a word is the number of the document's
 passages that hold it (saturating: a long omnibus text that mentions it in many places gains little over
 one that mentions it in a few), lengths counted in passages; a word in the title counts as if every
-passage held it. It re-ranks the first RERANK_DEPTH fused documents only.
+passage held it. It re-ranks the first RERANK_DEPTH fused documents only (and, with its own weights, the
+first precedents of a draft: search/similar.py). scores() is the one request both make for the counts.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from typing import Any
 
 from search.cache import Lru
 from search.fusion import Candidate
+from search.model import timed_msearch
+from search.results import Timing
+from store import queries
+from store.search_store import SearchStore
 
 # Fused documents re-ranked with their whole-document evidence (the rest keep their order below them).
 RERANK_DEPTH = 30
@@ -114,6 +119,33 @@ def fresh_counts(aggs: dict[str, Any], asked: list[list[str]]) -> dict[tuple[str
 def counts_for(known: dict[tuple[str, ...], int], groups: list[list[str]]) -> IndexCounts:
     """IndexCounts for the query's groups, from cached and fresh counts together."""
     return IndexCounts(known[DOCUMENTS], known[PASSAGES], tuple(known[tuple(g)] for g in groups))
+
+
+def scores(
+    store: SearchStore,
+    timing: Timing,
+    frequencies: FrequencyCache,
+    generation: str | None,
+    groups: list[list[str]],
+    doc_ids: list[str],
+    b: float | None = None,
+    weights: tuple[float, ...] | None = None,
+) -> dict[str, float]:
+    """document_bm25 of these documents for the token groups, from one msearch: their own counts, and
+    beside them the index-wide counts `frequencies` does not hold for this index generation."""
+    known = frequencies.known(generation, groups)
+    asked = missing(known, groups)
+    bodies = [queries.document_evidence_body(groups, doc_ids)]
+    if asked is not None:
+        bodies.append(queries.document_frequency_body(asked))
+    results = timed_msearch(store, timing, bodies)
+    if asked is not None:
+        fresh = fresh_counts(results[1].aggregations, asked)
+        frequencies.add(generation, fresh)
+        known = {**known, **fresh}
+    index = counts_for(known, groups)
+    docs = document_counts(results[0].aggregations, len(groups))
+    return {d: document_bm25(counts, index, b=b, weights=weights) for d, counts in docs.items()}
 
 
 def idf(df: int, documents: int) -> float:

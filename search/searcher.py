@@ -199,24 +199,12 @@ class Searcher:
     def _reranked(
         self, ranked: list[Candidate], u: AnalysedQuery, generation: str | None, timing: Timing
     ) -> list[Candidate]:
-        """The first fused documents re-ranked with their whole-document evidence (search/evidence.py);
-        the index-wide counts come from the cache for this index generation, or ride in the same msearch."""
+        """The first fused documents re-ranked with their whole-document evidence (search/evidence.py)."""
         head = ranked[: evidence.RERANK_DEPTH]
         if len(head) < 2:
             return ranked
-        known = self.frequencies.known(generation, u.groups)
-        asked = evidence.missing(known, u.groups)
-        bodies = [queries.document_evidence_body(u.groups, [c.doc_id for c in head])]
-        if asked is not None:
-            bodies.append(queries.document_frequency_body(asked))
-        results = timed_msearch(self.store, timing, bodies)
-        if asked is not None:
-            fresh = evidence.fresh_counts(results[1].aggregations, asked)
-            self.frequencies.add(generation, fresh)
-            known = {**known, **fresh}
-        index = evidence.counts_for(known, u.groups)
-        docs = evidence.document_counts(results[0].aggregations, len(u.groups))
-        bm25 = {d: evidence.document_bm25(counts, index) for d, counts in docs.items()}
+        doc_ids = [c.doc_id for c in head]
+        bm25 = evidence.scores(self.store, timing, self.frequencies, generation, u.groups, doc_ids)
         return evidence.reranked(ranked, bm25, evidence.weight_for(u.question))
 
     def _browse(self, p: SearchParams, timing: Timing, riders: Riders) -> _Page:
@@ -247,7 +235,9 @@ class Searcher:
         """Documents most similar to a draft, or to a stored document (which is then excluded).
 
         Raises LookupError when doc_id names no stored document."""
-        return precedents(self.store, self.model, self.segmenter, text, doc_id, size, filters)
+        return precedents(
+            self.store, self.model, self.segmenter, self.frequencies, text, doc_id, size, filters
+        )
 
     def document(self, doc_id: str) -> DocumentView | None:
         return documents.document(self.store, doc_id)

@@ -20,8 +20,9 @@ from analyzers.structure import SENTENCE_ENDS
 from search import evidence
 from search.cache import Lru
 from search.fusion import Candidate, PassageScore
-from search.model import Model, timed_msearch
+from search.model import Model
 from search.results import Match, Precedent, PrecedentResult, Timing
+from search.riders import Riders
 from search.shaping import hit_of
 from store import queries
 from store.records import Filters, Hit
@@ -167,6 +168,7 @@ def precedents(
     store: SearchStore,
     model: Model,
     segmenter: Segmenter,
+    frequencies: evidence.FrequencyCache,
     text: str | None,
     doc_id: str | None,
     size: int,
@@ -177,7 +179,7 @@ def precedents(
 
     Raises LookupError when doc_id names no stored document."""
     if doc_id is None or (filters is not None and filters != Filters()):
-        return _precedents(store, model, segmenter, text, doc_id, size, filters)
+        return _precedents(store, model, segmenter, frequencies, text, doc_id, size, filters)
     timing = Timing()
     version = store.index_version()
     key = (version or "", doc_id, size)
@@ -185,7 +187,7 @@ def precedents(
     if cached is not None:
         times = timing.as_dict()
         return replace(cached, took_ms=round(times["total_ms"]), timing={**times, "cached": 1.0})
-    result = _precedents(store, model, segmenter, text, doc_id, size, filters)
+    result = _precedents(store, model, segmenter, frequencies, text, doc_id, size, filters)
     if version:
         DOCUMENT_CACHE.put(key, result)
     return result
@@ -195,6 +197,7 @@ def _precedents(
     store: SearchStore,
     model: Model,
     segmenter: Segmenter,
+    frequencies: evidence.FrequencyCache,
     text: str | None,
     doc_id: str | None,
     size: int,
@@ -223,18 +226,18 @@ def _precedents(
         vectors = model.embed_passages([s.text for s in distinct], timing) if distinct else []
     counted = term_counts(text or "", segmenter, TERMS)
     terms = [t for t, _ in counted]
-    groups = [[t] for t in terms]
-    whole = DOCUMENT_WEIGHT > 0 and bool(distinct) and bool(terms)
-    extra = [queries.document_frequency_body(groups)] if whole else []
-    results = model.search(timing, bodies(distinct, vectors, terms, filters) + extra) if distinct else []
-    index = evidence.index_counts(results.pop().aggregations, len(groups)) if whole else None
+    riders = Riders()  # the index generation, for the cached index-wide counts of the terms
+    results = []
+    if distinct:
+        sent = riders.added(bodies(distinct, vectors, terms, filters))
+        results = riders.taken(model.search(timing, sent))
     found = {s.text: r.hits for s, r in zip(distinct, results, strict=False)}
     knn = [found[s.text] for s in segments]
     keyword = results[len(distinct)].hits if len(results) > len(distinct) else []
     ranked = rank(segments, knn, keyword)
-    if index is not None:
+    if DOCUMENT_WEIGHT > 0 and terms:
         weights = tuple(float(n) ** QUERY_TF_POWER for _, n in counted)
-        ranked = _reranked(store, timing, ranked, groups, weights, index)
+        ranked = _reranked(store, timing, frequencies, riders.generation, ranked, terms, weights)
     hits = []
     for c in ranked[:size]:
         hit = hit_of(c, segmenter)
@@ -260,19 +263,17 @@ def _stored_segments(store: SearchStore, doc_id: str) -> tuple[list[Segment], di
 def _reranked(
     store: SearchStore,
     timing: Timing,
+    frequencies: evidence.FrequencyCache,
+    generation: str | None,
     ranked: list[Candidate],
-    groups: list[list[str]],
+    terms: list[str],
     weights: tuple[float, ...],
-    index: evidence.IndexCounts,
 ) -> list[Candidate]:
     """The first DOCUMENT_DEPTH documents re-ranked with the whole-document evidence of the draft's terms."""
     head = ranked[:DOCUMENT_DEPTH]
     if len(head) < 2:
         return ranked
-    body = queries.document_evidence_body(groups, [c.doc_id for c in head])
-    (result,) = timed_msearch(store, timing, [body])
-    docs = evidence.document_counts(result.aggregations, len(groups))
-    bm25 = {
-        d: evidence.document_bm25(counts, index, b=DOCUMENT_B, weights=weights) for d, counts in docs.items()
-    }
+    groups = [[t] for t in terms]
+    doc_ids = [c.doc_id for c in head]
+    bm25 = evidence.scores(store, timing, frequencies, generation, groups, doc_ids, DOCUMENT_B, weights)
     return evidence.reranked(ranked, bm25, DOCUMENT_WEIGHT, DOCUMENT_DEPTH)

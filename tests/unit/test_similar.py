@@ -158,8 +158,9 @@ def test_whole_document_evidence_reorders_the_first_documents() -> None:
     aggs = {"docs": {"buckets": [{"key": "A", **bucket}, {**bucket, "key": "B", "text0": {"doc_count": 4}}]}}
     store = Mock(spec=SearchStore)
     store.msearch.return_value = [SearchResult([], aggs)]
-    index = evidence.IndexCounts(documents=700, passages=7000, df=(5,))
-    out = similar._reranked(store, Timing(), ranked, [["物业"]], (3.0,), index)
+    frequencies = evidence.FrequencyCache()  # the index-wide counts, known for this generation
+    frequencies.add("g1", {evidence.DOCUMENTS: 700, evidence.PASSAGES: 7000, ("物业",): 5})
+    out = similar._reranked(store, Timing(), frequencies, "g1", ranked, ["物业"], (3.0,))
     assert [c.doc_id for c in out] == ["B", "A"]
     (body,) = store.msearch.call_args.args[0]
     assert {"terms": {"doc_id": ["A", "B"]}} in body["query"]["bool"]["filter"]
