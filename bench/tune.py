@@ -36,6 +36,7 @@ from config.settings import load_settings
 from search import evidence, fusion, similar
 from search.results import SearchParams
 from search.searcher import Searcher, build_searcher
+from store import queries
 from store.search_store import SearchStore
 
 # name -> {module.CONSTANT: value}: the settings compared ("baseline" is today's ranking: the code's constants)
@@ -86,6 +87,8 @@ CONFIGS: dict[str, Overrides] = {
     },
     "simdoc0.6-qtf1.0-b0.75-terms60": _similar(0.6, 1.0, DOCUMENT_B=0.75, TERMS=60),
     "simdoc0.6-qtf1.0-b0.75-depth50": _similar(0.6, 1.0, DOCUMENT_B=0.75, DOCUMENT_DEPTH=50),
+    # speed (issue 14): the collapsed passage kNN's HNSW candidates per neighbour (store/queries.py)
+    **{f"knn-candidates{f}": {(queries, "KNN_CANDIDATES_PER_K"): f} for f in (1.0, 1.5, 2.0)},
 }
 
 FOLDS = 5

@@ -15,6 +15,7 @@ from itertools import combinations, product
 from typing import Any
 
 from analyzers.textnorm import fold
+from search.understand import QUESTION_MARKERS
 from store.search_store import SearchStore
 
 CANDIDATES = 8  # corrections of each size checked against the index (all in one msearch)
@@ -89,9 +90,13 @@ def candidates(folded: str, entries: list[dict[str, Any]], limit: int = CANDIDAT
 
 def checked(query: str) -> str | None:
     """The folded query when it can be checked for mistyped characters (3+ characters, some of them
-    Chinese), else None."""
+    Chinese, not a question), else None. A question in everyday words (公共体育场馆对老百姓免费开放吗) is
+    never a phrase of the index, so no correction of it could be held, while its uncommon bigrams (姓免,
+    放吗) cost the suggester 1-2 ms and the phrase check a round trip."""
     folded = fold(query).strip()
     if len(folded) < 3 or not any("\u4e00" <= ch <= "\u9fff" for ch in folded):
+        return None
+    if any(marker in folded for marker in QUESTION_MARKERS):
         return None
     return folded
 

@@ -101,7 +101,7 @@ def test_keyword_bodies() -> None:
 
 def test_knn_bodies() -> None:
     assert queries.knn_documents_body([1.0], FILTERS, 300, 30, facets=False) == {
-        "query": queries.knn_query([1.0], FILTERS, 300, 600),
+        "query": queries.knn_query([1.0], FILTERS, 300, 450),
         "size": 30,
         "collapse": COLLAPSE_BY_DOCUMENT,
         "_source": SEARCH_FIELDS,

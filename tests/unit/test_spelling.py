@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.spelling import candidates
+from search.spelling import candidates, checked
 
 # The term suggester's answer for 公平竟争审查 over the sample (trimmed): two spoilt bigrams.
 ENTRIES = [
@@ -65,3 +65,10 @@ def test_a_correction_must_repair_every_spoilt_bigram() -> None:
 def test_one_wrong_character_gets_no_two_character_correction() -> None:
     # a pair would have to change a character whose bigrams are all known: nothing proposes one
     assert candidates("公平竟争审查", ENTRIES) == ["公平竞争审查"]
+
+
+def test_questions_and_short_or_non_chinese_queries_are_not_checked() -> None:
+    assert checked(" 公平竟争审查 ") == "公平竟争审查"
+    assert checked("公共体育场馆对老百姓免费开放吗") is None  # never a phrase of the index
+    assert checked("小作坊怎么升级") is None
+    assert checked("普法") is None and checked("GDP growth") is None
