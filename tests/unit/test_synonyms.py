@@ -86,3 +86,17 @@ def test_shipped_rules_load_and_meet_query_tokens() -> None:
     assert "残疾" in synonyms.alternatives(segmenter.tokens("残障人士托养照护")[0])
     assert "公众" in synonyms.alternatives("老百姓")
     assert synonyms.alternatives("两癌") == ["两癌", "宫颈癌", "乳腺癌"]
+
+
+def test_former_and_everyday_words_reach_the_terms_regulations_use() -> None:
+    settings = AnalyzerSettings()
+    synonyms, segmenter = Synonyms(settings.synonyms), Segmenter(settings)
+
+    def reach(query: str) -> list[str]:
+        return [alt for group in synonyms.expand(segmenter.query_tokens(query)) for alt in group]
+
+    assert "居住证" in reach("外地人怎么办暂住证")  # 居住证暂行条例 replaced the 暂住证
+    assert "房屋征收" in reach("城市拆迁补偿")  # 国有土地上房屋征收与补偿条例 replaced 城市房屋拆迁管理条例
+    assert "驾驶证" in reach("驾照扣分")
+    assert "上网服务营业场所" in reach("网吧")
+    assert "驾照" not in reach("驾驶证")  # one way: the official term does not widen to slang
