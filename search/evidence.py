@@ -204,3 +204,25 @@ def reranked(
     for c in head:
         c.score = score[c.doc_id]
     return sorted(head, key=lambda c: -c.score) + tail  # stable: ties keep the fused order
+
+
+def rerank(
+    store: SearchStore,
+    timing: Timing,
+    frequencies: FrequencyCache,
+    generation: str | None,
+    ranked: list[Candidate],
+    groups: list[list[str]],
+    weight: float,
+    depth: int | None = None,
+    b: float | None = None,
+    weights: tuple[float, ...] | None = None,
+) -> list[Candidate]:
+    """The first `depth` (RERANK_DEPTH) documents of `ranked` re-ranked with their whole-document evidence for
+    the token groups (one request: scores()), the rest as they were; unchanged when fewer than two head it."""
+    depth = RERANK_DEPTH if depth is None else depth
+    head = ranked[:depth]
+    if len(head) < 2:
+        return ranked
+    bm25 = scores(store, timing, frequencies, generation, groups, [c.doc_id for c in head], b, weights)
+    return reranked(ranked, bm25, weight, depth)

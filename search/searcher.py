@@ -200,12 +200,8 @@ class Searcher:
         self, ranked: list[Candidate], u: AnalysedQuery, generation: str | None, timing: Timing
     ) -> list[Candidate]:
         """The first fused documents re-ranked with their whole-document evidence (search/evidence.py)."""
-        head = ranked[: evidence.RERANK_DEPTH]
-        if len(head) < 2:
-            return ranked
-        doc_ids = [c.doc_id for c in head]
-        bm25 = evidence.scores(self.store, timing, self.frequencies, generation, u.groups, doc_ids)
-        return evidence.reranked(ranked, bm25, evidence.weight_for(u.question))
+        weight = evidence.weight_for(u.question)
+        return evidence.rerank(self.store, timing, self.frequencies, generation, ranked, u.groups, weight)
 
     def _browse(self, p: SearchParams, timing: Timing, riders: Riders) -> _Page:
         """No query text, only filters: the newest documents first."""

@@ -270,10 +270,16 @@ def _reranked(
     weights: tuple[float, ...],
 ) -> list[Candidate]:
     """The first DOCUMENT_DEPTH documents re-ranked with the whole-document evidence of the draft's terms."""
-    head = ranked[:DOCUMENT_DEPTH]
-    if len(head) < 2:
-        return ranked
     groups = [[t] for t in terms]
-    doc_ids = [c.doc_id for c in head]
-    bm25 = evidence.scores(store, timing, frequencies, generation, groups, doc_ids, DOCUMENT_B, weights)
-    return evidence.reranked(ranked, bm25, DOCUMENT_WEIGHT, DOCUMENT_DEPTH)
+    return evidence.rerank(
+        store,
+        timing,
+        frequencies,
+        generation,
+        ranked,
+        groups,
+        DOCUMENT_WEIGHT,
+        DOCUMENT_DEPTH,
+        DOCUMENT_B,
+        weights,
+    )

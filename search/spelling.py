@@ -15,7 +15,7 @@ from itertools import combinations, product
 from typing import Any
 
 from analyzers.textnorm import fold
-from search.understand import QUESTION_MARKERS
+from search.understand import asks
 from store.search_store import SearchStore
 
 CANDIDATES = 8  # corrections of each size checked against the index (all in one msearch)
@@ -96,9 +96,7 @@ def checked(query: str) -> str | None:
     folded = fold(query).strip()
     if len(folded) < 3 or not any("\u4e00" <= ch <= "\u9fff" for ch in folded):
         return None
-    if any(marker in folded for marker in QUESTION_MARKERS):
-        return None
-    return folded
+    return None if asks(folded) else folded
 
 
 def correction(store: SearchStore, folded: str, entries: list[dict[str, Any]]) -> str | None:

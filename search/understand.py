@@ -32,9 +32,14 @@ QUESTION_MARKERS = (
 QUESTION_MIN_CHARS = 12  # long inputs read as sentences rather than keyword lists
 
 
+def asks(q: str) -> bool:
+    """The text holds a question word or mark (吗, 怎么, ？…)."""
+    return any(m in q for m in QUESTION_MARKERS)
+
+
 def is_question(q: str) -> bool:
     """A question in everyday words (rather than a few keywords): meaning matters more than exact words."""
-    return len(q) >= QUESTION_MIN_CHARS or any(m in q for m in QUESTION_MARKERS)
+    return len(q) >= QUESTION_MIN_CHARS or asks(q)
 
 
 @dataclass(frozen=True)
