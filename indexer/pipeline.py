@@ -190,9 +190,11 @@ class Pipeline:
             self.store.delete_documents(live, deleted)
             # Issue 12: documents not rewritten whose version or repeal relations changed.
             kept = [d for d in stored.values() if d.doc_id not in plan.to_write and d.doc_id not in deleted]
-            self.store.update_relations(live, changed_relations(kept, relations))
+            relinked = self.store.update_relations(live, changed_relations(kept, relations))
             self._record_run(report, scopes, recorded)
             self.store.refresh(live)
+            if report.added or report.changed or report.removed or relinked:
+                self.store.settle(live)  # searches pay for every segment an update leaves
         report.seconds = time.perf_counter() - started
         return report
 

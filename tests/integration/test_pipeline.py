@@ -87,6 +87,31 @@ def test_update_reembeds_only_changed_documents(
     assert len({p.id for p in passages}) == len(passages) == store.count("passage")
 
 
+def _segments(store: SearchStore, index: str) -> int:
+    shards = store.client.indices.segments(index=index)["indices"][index]["shards"]
+    return sum(
+        len(copy["segments"]) for copies in shards.values() for copy in copies if copy["routing"]["primary"]
+    )
+
+
+def test_an_update_that_changes_the_index_leaves_it_in_one_segment(
+    settings: Settings, store: SearchStore, tmp_path: Path
+) -> None:
+    """Each segment costs every search its own term lookups and graph walk; an update writes new ones."""
+    corpus = tmp_path / "c"
+    _write_corpus(corpus, ["古树名木保护", "农机购置补贴"])
+    live = _pipeline(settings, store, CountingEmbedder()).build([corpus]).index
+    assert _segments(store, live) == 1
+    (corpus / "02.txt").write_text(NOTICE.format(topic="体育公园建设"), encoding="utf-8")
+    (corpus / "00.txt").write_text(
+        NOTICE.format(topic="古树名木保护").replace("定期", "每月"), encoding="utf-8"
+    )
+    report = _pipeline(settings, store, CountingEmbedder()).update([corpus])
+    assert (len(report.added), len(report.changed), report.index) == (1, 1, live)
+    assert _segments(store, live) == 1
+    assert store.count("document") == 3
+
+
 def test_bad_files_are_reported_and_the_rest_is_indexed(
     settings: Settings, store: SearchStore, tmp_path: Path
 ) -> None:
