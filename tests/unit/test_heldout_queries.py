@@ -20,11 +20,12 @@ def documents() -> list[Document]:
     return [d for p in sorted(CORPUS.glob("*.txt")) for d in read_documents(p, CORPUS, 10_000_000)]
 
 
-def test_the_set_has_five_queries_of_each_kind_and_unique_ids() -> None:
+def test_the_set_has_fifteen_keyword_queries_five_of_each_other_kind_and_unique_ids() -> None:
     kinds = [q.kind for q in HELDOUT]
-    assert {k: kinds.count(k) for k in set(kinds)} == dict.fromkeys(
-        ("keyword", "question", "docnum", "precedent", "variant", "multi"), 5
-    )
+    assert {k: kinds.count(k) for k in set(kinds)} == {
+        "keyword": 15,
+        **dict.fromkeys(("question", "docnum", "precedent", "variant", "multi"), 5),
+    }
     assert len({q.id for q in HELDOUT}) == len(HELDOUT)
 
 
