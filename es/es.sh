@@ -4,7 +4,8 @@
 # NODES=3: a cluster of three nodes on 127.0.0.1, node i with home var/es/node-i and ports ES_PORT+i-1 and
 # ES_TRANSPORT_PORT+i-1. Data, logs, PIDs and the built launcher live under ES_HOME (git-ignored); jars are
 # cached in ~/.m2. `up` starts the nodes that do not run (so it also restarts one that died); `down` stops
-# every node it finds a PID file for, whatever NODES says.
+# every node it finds a PID file for, whatever NODES says. JAVA picks the node's Java (see pick_java) and
+# ES_JAVA_OPTS adds JVM options, as for the stock distribution.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -100,10 +101,12 @@ start_node() {
     # shellcheck disable=SC2046  # cluster_args is three words on purpose
     local extra=(); (( NODES > 1 )) && extra=($(cluster_args "$i"))
     local java; java="$(pick_java)"
-    # shellcheck disable=SC2046  # vector_opts is zero or one word
+    # shellcheck disable=SC2046  # vector_opts is zero or two words
     local vec=($(vector_opts "$java"))
+    # shellcheck disable=SC2206  # ES_JAVA_OPTS is a list of JVM options, as for the stock distribution
+    local opts=(${ES_JAVA_OPTS:-})
     echo "es: starting node $i at http://$ES_HOST:$http (transport $transport, heap $ES_HEAP, home $home, Java $(java_major "$java") $java)"
-    nohup "$java" -Xms"$ES_HEAP" -Xmx"$ES_HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError "${vec[@]}" \
+    nohup "$java" -Xms"$ES_HEAP" -Xmx"$ES_HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError "${vec[@]}" "${opts[@]}" \
         -Djava.io.tmpdir="$home/tmp" -Dlog4j2.disable.jmx=true -Dfile.encoding=UTF-8 \
         -cp "$BUILD/classes:$(cat "$BUILD/classpath.txt")" org.elasticsearch.node.LocalNode \
         "$home" "$http" "$transport" "${extra[@]}" >"$home/logs/console.log" 2>&1 </dev/null &
