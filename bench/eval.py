@@ -47,7 +47,8 @@ WORLDS: dict[str, tuple[tuple[Path, ...], str, tuple[Path, ...]]] = {
     "scale": ((SAMPLE, LAWS), "eval-scale", (DEV_QUERIES, HELDOUT_QUERIES, SCALE_QUERIES)),
 }
 MODES = ("hybrid", "keyword", "semantic")
-METRICS = ("nDCG@10", "Recall@10", "MRR", "Success@1", "Answer@1", "unjudged@10")
+# "nDCG@10, versions as one": a regulation's versions count as one work (bench.metrics.ndcg_by_work).
+METRICS = ("nDCG@10", "nDCG@10, versions as one", "Recall@10", "MRR", "Success@1", "Answer@1", "unjudged@10")
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def score(query: Query, ranked: Ranked) -> dict[str, float | None]:
         answer = metrics.answer_at_1(ranked.first_passage, query.judged)
     return {
         "nDCG@10": metrics.ndcg(gains, query.judged),
+        "nDCG@10, versions as one": metrics.ndcg_by_work(ranked.texts, query.judged, ranked.doc_ids),
         "Recall@10": metrics.recall(gains, query.judged),
         "MRR": metrics.reciprocal_rank(gains),
         "Success@1": metrics.success_at_1(gains),

@@ -12,9 +12,11 @@ from bench.metrics import (
     grades_of,
     judged_index,
     ndcg,
+    ndcg_by_work,
     recall,
     reciprocal_rank,
     success_at_1,
+    work_of,
 )
 
 JUDGED = (Judged("A", ("古树名木保护",), 2), Judged("B", ("农机购置，补贴",), 1))
@@ -48,3 +50,35 @@ def test_answer_at_1_needs_the_answer_in_the_first_passage() -> None:
     assert answer_at_1("……各有关部门要高度重视古树名木保护。", JUDGED) == 1.0
     assert answer_at_1("其他段落", JUDGED) == 0.0
     assert answer_at_1(None, JUDGED) == 0.0
+
+
+# Two versions of one regulation (judged by doc_id, as pooled judgments are) and another document.
+VERSIONS = (
+    Judged("中华人民共和国船员条例（2023-07-20版）", (), 2, "v2023"),
+    Judged("中华人民共和国船员条例（2020-03-27版）", (), 2, "v2020"),
+    Judged("职工带薪年休假条例", (), 1, "leave"),
+)
+
+
+def test_a_version_date_is_not_part_of_the_work() -> None:
+    assert (
+        work_of("中华人民共和国船员条例（2023-07-20版）")
+        == work_of("中华人民共和国船员条例")
+        == "中华人民共和国船员条例"
+    )
+    assert work_of("职工带薪年休假条例") == "职工带薪年休假条例"
+
+
+def test_versions_count_as_one_work() -> None:
+    """One version shown (the others folded under it) is the whole work; the per-document nDCG misses one."""
+    shown = ["", ""]
+    assert ndcg_by_work(shown, VERSIONS, ["v2023", "leave"]) == pytest.approx(1.0)
+    assert ndcg(grades_of(shown, VERSIONS, ["v2023", "leave"]), VERSIONS) < 0.8
+    # both versions listed: the second gains nothing, and pushes the other document down
+    both = ndcg_by_work(["", "", ""], VERSIONS, ["v2020", "v2023", "leave"])
+    assert both == pytest.approx((3 + 1 / math.log2(4)) / (3 + 1 / math.log2(3)))
+
+
+def test_without_versions_both_ndcgs_agree() -> None:
+    texts = ["x", "农机购置，补贴", "古树名木保护"]
+    assert ndcg_by_work(texts, JUDGED, [None] * 3) == pytest.approx(ndcg(grades_of(texts, JUDGED), JUDGED))
