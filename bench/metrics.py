@@ -66,11 +66,16 @@ def unjudged(
     return sum(1 for t, d in zip(texts[:k], doc_ids[:k], strict=False) if judged_index(t, judged, d) is None)
 
 
-def ndcg(gains: Sequence[int], judged: Sequence[Judged], k: int = 10) -> float:
+def _normalised_dcg(gains: Sequence[int], ideal_grades: Sequence[int], k: int) -> float:
+    """DCG@k of the gains over that of the best order of the ideal grades."""
     dcg = sum((2**g - 1) / math.log2(r + 2) for r, g in enumerate(gains[:k]))
-    ideal = sorted((j.grade for j in judged), reverse=True)[:k]
+    ideal = sorted(ideal_grades, reverse=True)[:k]
     idcg = sum((2**g - 1) / math.log2(r + 2) for r, g in enumerate(ideal))
     return dcg / idcg if idcg else 0.0
+
+
+def ndcg(gains: Sequence[int], judged: Sequence[Judged], k: int = 10) -> float:
+    return _normalised_dcg(gains, [j.grade for j in judged], k)
 
 
 # A regulation's versions carry its title with the version's date: 中华人民共和国船员条例（2023-07-20版）.
@@ -89,22 +94,20 @@ def ndcg_by_work(
     best grade, and a second version of a work already credited gains nothing. Our results show one
     version of a work and fold the others under it (issue 12), which the per-document nDCG counts as
     missing every other judged version; stock Elasticsearch lists each version separately."""
+    works = [work_of(j.title) for j in judged]
     credited: set[str] = set()
     gains = []
-    for n, text in enumerate(texts):
-        i = judged_index(text, judged, doc_ids[n])
-        if i is None or work_of(judged[i].title) in credited:
+    for text, doc_id in zip(texts, doc_ids, strict=True):
+        i = judged_index(text, judged, doc_id)
+        if i is None or works[i] in credited:
             gains.append(0)
         else:
-            credited.add(work_of(judged[i].title))
+            credited.add(works[i])
             gains.append(judged[i].grade)
     best: dict[str, int] = {}
-    for j in judged:
-        best[work_of(j.title)] = max(best.get(work_of(j.title), 0), j.grade)
-    dcg = sum((2**g - 1) / math.log2(r + 2) for r, g in enumerate(gains[:k]))
-    ideal = sorted(best.values(), reverse=True)[:k]
-    idcg = sum((2**g - 1) / math.log2(r + 2) for r, g in enumerate(ideal))
-    return dcg / idcg if idcg else 0.0
+    for work, j in zip(works, judged, strict=True):
+        best[work] = max(best.get(work, 0), j.grade)
+    return _normalised_dcg(gains, list(best.values()), k)
 
 
 def recall(gains: Sequence[int], judged: Sequence[Judged], k: int = 10) -> float:
