@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from analyzers.textnorm import fold
 from store.records import Hit
 from store.records import SearchResult as StoreResult
 
@@ -44,6 +45,7 @@ class Candidate:
     semantic: float = 0.0  # the document's best passage cosine score, raw
     passages: dict[str, PassageScore] = field(default_factory=dict)
     score: float = 0.0
+    index: str = ""  # the concrete index that ranked it (its page's passages are fetched from there)
 
 
 @dataclass
@@ -57,6 +59,7 @@ class PassageScore:
     highlight: str | None = None
     score: float = 0.0
     coverage: float = 0.0  # share of the query's words found in the passage
+    fused: float = 0.0  # the passage's fused keyword and semantic score, before its coverage counts
 
 
 def weights_for(question: bool, mode: str) -> tuple[float, float]:
@@ -92,8 +95,8 @@ def fuse(
     for c in candidates:
         c.score = _scaled(c.keyword, c.semantic, norms, weights)
         for p in c.passages.values():
-            fused = _scaled(p.keyword, p.semantic, norms, weights)
-            p.score = COVERAGE_WEIGHT * p.coverage + (1 - COVERAGE_WEIGHT) * fused if all(weights) else fused
+            p.fused = _scaled(p.keyword, p.semantic, norms, weights)
+            _score_passage(p, weights)
     # Ties break the same way on every request: newer first, then by id.
     ranked = sorted(candidates, key=lambda c: (-c.score, _newest_first(c), c.doc_id))
     if exact_doc_number:
@@ -101,6 +104,21 @@ def fuse(
         exact.sort(key=lambda c: _version_rank(c.source, exact_doc_number))
         ranked = exact + [c for c in ranked if c not in exact]
     return ranked
+
+
+def _score_passage(p: PassageScore, weights: tuple[float, float]) -> None:
+    p.score = COVERAGE_WEIGHT * p.coverage + (1 - COVERAGE_WEIGHT) * p.fused if all(weights) else p.fused
+
+
+def rate_passages(c: Candidate, tokens: list[str], weights: tuple[float, float]) -> None:
+    """A shown document's passages scored again with the share of the query's words each holds (the
+    passages must be whole: text_seg; fuse() has set their fused scores)."""
+    # Words of the title tell nothing about which passage answers: every passage is "about" it.
+    title = fold(str(c.source.get("title", "")))
+    telling = [t for t in tokens if t not in title] or tokens
+    for p in c.passages.values():
+        p.coverage = coverage(passage_tokens(p), telling)
+        _score_passage(p, weights)
 
 
 REVISING_ROLES = ("修订", "修正")
@@ -181,7 +199,7 @@ def group(hits: list[Hit], keyword: bool) -> dict[str, Candidate]:
     for h in hits:
         c = candidates.get(h.doc_id)
         if c is None:
-            c = candidates[h.doc_id] = Candidate(h.doc_id, h.source)
+            c = candidates[h.doc_id] = Candidate(h.doc_id, h.source, index=h.index)
             if keyword:
                 c.keyword = h.score
             else:

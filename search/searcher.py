@@ -5,6 +5,7 @@ Both the JSON API and the HTML pages call it with a SearchParams; request bodies
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,6 @@ from analyzers.embed import Embedder, ModelNotFoundError, load_embedder
 from analyzers.model_card import describe_model
 from analyzers.segment import Segmenter, mark_terms
 from analyzers.synonyms import Synonyms
-from analyzers.textnorm import fold
 from config.settings import Settings
 from search import documents, evidence, fusion, spelling, versions
 from search.answers import order_passages
@@ -96,6 +96,8 @@ class Searcher:
         if fused:  # counted over what is shown, as total is (a 文号's window unfolded)
             facets = facets_from_candidates(ranked if u.exact_number else folded)
         ranked = folded[(p.page - 1) * p.size : p.page * p.size] if p.q else folded
+        if p.q:
+            self._whole(ranked, u, p, timing)
         # For a question, the passage shown first is the one that answers (documents keep their order).
         answer_first = u.question and p.mode != "keyword" and not u.exact_number
         hits = versions.attach(
@@ -136,9 +138,10 @@ class Searcher:
             question=u.question,
             issuerless_number=u.issuerless_number,
         )
+        fetch = self._fetch(u)
         return [
-            queries.keyword_documents_body(query, n_docs, facets),
-            queries.keyword_passages_body(query, KEYWORD_EXTRA_PASSAGES),
+            queries.keyword_documents_body(query, n_docs, facets, fetch),
+            queries.keyword_passages_body(query, KEYWORD_EXTRA_PASSAGES, fetch),
         ]
 
     def _keyword_only(self, p: SearchParams, u: AnalysedQuery, timing: Timing, riders: Riders) -> _Page:
@@ -160,13 +163,14 @@ class Searcher:
         k = max(MIN_KNN, n * KNN_PER_DOC)
         # Hybrid counts its facets and total over the fused documents: no aggregations but in semantic mode.
         # Facets and the total are counted over the ranked documents, so they agree with what pages show.
-        bodies = [queries.knn_documents_body(vector, p.filters, k, n, facets=False)]
+        fetch = self._fetch(u)
+        bodies = [queries.knn_documents_body(vector, p.filters, k, n, facets=False, fetch=fetch)]
         # Keyword-like queries in hybrid mode show the passages with their words (the keyword side's);
         # questions and semantic mode need the passages closest in meaning: the best passages regardless
         # of document, where the answer to a question usually is.
         answers = p.mode == "semantic" or u.question
         if answers:
-            bodies.append(queries.knn_passages_body(vector, p.filters, ANSWER_PASSAGES))
+            bodies.append(queries.knn_passages_body(vector, p.filters, ANSWER_PASSAGES, fetch))
         if p.mode == "hybrid":
             bodies += self._keyword_bodies(p, u, n, facets=False)
         # Whole-document evidence re-ranks hybrid results by relevance (one more request after fusion).
@@ -179,12 +183,6 @@ class Searcher:
         total = len(candidates)
         if p.mode == "hybrid":
             fusion.merge(candidates, fusion.keyword_candidates(*results[-2:]))
-        for c in candidates.values():
-            # Words of the title tell nothing about which passage answers: every passage is "about" it.
-            title = fold(str(c.source.get("title", "")))
-            telling = [t for t in u.tokens if t not in title] or u.tokens
-            for passage in c.passages.values():
-                passage.coverage = fusion.coverage(fusion.passage_tokens(passage), telling)
         ranked = fusion.fuse(
             list(candidates.values()), fusion.weights_for(u.question, p.mode), u.exact_number
         )
@@ -210,6 +208,28 @@ class Searcher:
         candidates = list(fusion.group(result.hits, keyword=True).values())
         total = int(result.aggregations.get("doc_count", {}).get("value", len(candidates)))
         return candidates, total, facets_from_aggs(result.aggregations)
+
+    def _whole(self, page: list[Candidate], u: AnalysedQuery, p: SearchParams, timing: Timing) -> None:
+        """The page's passages made whole (the window was ranked on doc values: _fetch), then, in fused
+        modes, scored with the share of the query's words each holds."""
+        if self._fetch(u) is queries.WINDOW_ONLY and page:
+            t0 = time.perf_counter()
+            whole = self.store.passages([pid for c in page for pid in c.passages], page[0].index)
+            timing.es_ms += (time.perf_counter() - t0) * 1000
+            for c in page:
+                for pid, passage in c.passages.items():
+                    passage.source = whole.get(pid, passage.source)
+                c.source = next(iter(c.passages.values())).source
+        if p.mode != "keyword" and not (u.exact_number and p.mode == "hybrid"):
+            weights = fusion.weights_for(u.question, p.mode)
+            for c in page:
+                fusion.rate_passages(c, u.tokens, weights)
+
+    @staticmethod
+    def _fetch(u: AnalysedQuery) -> dict[str, Any]:
+        """What the window's searches fetch: doc values only, but whole passages for a 文号 query, whose
+        ranking and folding read every number and the revision history (a handful of documents)."""
+        return queries.WHOLE_PASSAGES if u.exact_number else queries.WINDOW_ONLY
 
     def _shape(self, page: list[Candidate], u: AnalysedQuery, answer_first: bool = False) -> list[Any]:
         for c in page:  # only the passages shown are ordered and marked

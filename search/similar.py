@@ -101,7 +101,10 @@ def bodies(
 ) -> list[dict[str, Any]]:
     """One kNN search per (distinct) draft segment, then one for documents sharing the draft's frequent
     terms: all sent in one msearch."""
-    knn = [queries.knn_passages_body(v, filters, KNN_PER_SEGMENT, queries.PASSAGE_FIELDS) for v in vectors]
+    knn = [
+        queries.knn_passages_body(v, filters, KNN_PER_SEGMENT, {"_source": queries.PASSAGE_FIELDS})
+        for v in vectors
+    ]
     return knn + ([queries.terms_documents_body(terms, filters)] if terms else [])
 
 

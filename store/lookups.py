@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from store.queries import DOCUMENT, PASSAGE
+from store.queries import DOCUMENT, PASSAGE, WHOLE_PASSAGES
 
 # A document page's passages, in order.
 DOCUMENT_PASSAGE_FIELDS = ["passage_id", "ordinal", "heading", "start", "end", "text"]
@@ -51,6 +51,11 @@ def document_passages_body(doc_id: str) -> dict[str, Any]:
         "size": 10_000,
         "_source": DOCUMENT_PASSAGE_FIELDS,
     }
+
+
+def passages_body(passage_ids: list[str]) -> dict[str, Any]:
+    """These passages, whole (a ranked window's page: store.queries.WINDOW_ONLY)."""
+    return {"query": {"ids": {"values": passage_ids}}, "size": len(passage_ids), **WHOLE_PASSAGES}
 
 
 def passage_vectors_body(doc_id: str) -> dict[str, Any]:

@@ -162,16 +162,38 @@ PASSAGE_FIELDS = [
 # text_seg too: highlights are marked on it (analyzers.segment.mark_terms) rather than by Elasticsearch's
 # highlighter, which cost ~3 ms per search for the same marks.
 SEARCH_FIELDS = [*PASSAGE_FIELDS, "text_seg"]
+# What a search fetches of each hit: whole passages, or for a ranked window only what ranks, folds and
+# counts its documents (fusion, versions.fold, the facets and validity), read from doc values. Stored fields
+# are never opened for the window's hundred-odd hits, and the page's passages are fetched whole afterwards
+# (SearchStore.passages): a keyword window took Elasticsearch ~7 ms with whole passages, ~3 ms from doc
+# values (docs/benchmarks.md). Every field here is single-valued (a hit reads `[x]` as `x`).
+WINDOW_FIELDS = [
+    "doc_id",
+    "passage_id",
+    "date",
+    "kind",
+    "issuer",
+    "version_group",
+    "superseded_by",
+    "repealed_by",
+    "effective_from",
+    "expires_on",
+    "stated_validity",
+]
+WHOLE_PASSAGES: dict[str, Any] = {"_source": SEARCH_FIELDS}
+WINDOW_ONLY: dict[str, Any] = {"stored_fields": "_none_", "docvalue_fields": WINDOW_FIELDS}
 # --- whole request bodies -------------------------------------------------------------------------
 
 
-def keyword_documents_body(query: dict[str, Any], size: int, facets: bool) -> dict[str, Any]:
+def keyword_documents_body(
+    query: dict[str, Any], size: int, facets: bool, fetch: dict[str, Any] = WHOLE_PASSAGES
+) -> dict[str, Any]:
     """Each document's best passage for a keyword query (collapsed), with the facets if asked."""
     body: dict[str, Any] = {
         "query": query,
         "size": size,
         "collapse": COLLAPSE_BY_DOCUMENT,
-        "_source": SEARCH_FIELDS,
+        **fetch,
         "track_total_hits": False,
     }
     if facets:
@@ -179,9 +201,11 @@ def keyword_documents_body(query: dict[str, Any], size: int, facets: bool) -> di
     return body
 
 
-def keyword_passages_body(query: dict[str, Any], size: int) -> dict[str, Any]:
+def keyword_passages_body(
+    query: dict[str, Any], size: int, fetch: dict[str, Any] = WHOLE_PASSAGES
+) -> dict[str, Any]:
     """The best passages for a keyword query regardless of document."""
-    return {"query": query, "size": size, "_source": SEARCH_FIELDS, "track_total_hits": False}
+    return {"query": query, "size": size, **fetch, "track_total_hits": False}
 
 
 # HNSW candidates per neighbour asked for by the collapsed passage kNN: 1.5x cost ~0.5 ms less than 2x per
@@ -191,14 +215,19 @@ KNN_CANDIDATES_PER_K = 1.5
 
 
 def knn_documents_body(
-    vector: list[float], filters: Filters, k: int, size: int, facets: bool
+    vector: list[float],
+    filters: Filters,
+    k: int,
+    size: int,
+    facets: bool,
+    fetch: dict[str, Any] = WHOLE_PASSAGES,
 ) -> dict[str, Any]:
     """Each document's nearest passage (collapsed), from k neighbours."""
     body: dict[str, Any] = {
         "query": knn_query(vector, filters, k, int(k * KNN_CANDIDATES_PER_K)),
         "size": size,
         "collapse": COLLAPSE_BY_DOCUMENT,
-        "_source": SEARCH_FIELDS,
+        **fetch,
     }
     if facets:
         body["aggs"] = facet_aggs()
@@ -206,10 +235,10 @@ def knn_documents_body(
 
 
 def knn_passages_body(
-    vector: list[float], filters: Filters, size: int, fields: list[str] = SEARCH_FIELDS
+    vector: list[float], filters: Filters, size: int, fetch: dict[str, Any] = WHOLE_PASSAGES
 ) -> dict[str, Any]:
     """The `size` nearest passages regardless of document."""
-    return {"query": knn_query(vector, filters, size, size * 4), "size": size, "_source": fields}
+    return {"query": knn_query(vector, filters, size, size * 4), "size": size, **fetch}
 
 
 def browse_body(filters: Filters, offset: int, size: int) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch, helpers
 from config.settings import EsSettings
 from store import deadline, lookups
 from store.client import make_client
-from store.errors import StoreError, status_error, translated
+from store.errors import IndexNotFound, StoreError, status_error, translated
 from store.lifecycle import IndexLifecycle
 from store.records import RELATION_FIELDS, Cached, Hit, SearchResult, StoredDocument
 from store.writes import WRITE_TIMEOUT, RecordWriter
@@ -154,6 +154,18 @@ class SearchStore(IndexLifecycle, RecordWriter):
         """Every passage of a document in order (their DOCUMENT_PASSAGE_FIELDS)."""
         return [h.source for h in self.search(lookups.document_passages_body(doc_id)).hits]
 
+    def passages(self, passage_ids: list[str], index: str | None = None) -> dict[str, dict[str, Any]]:
+        """passage_id -> the whole passage (queries.SEARCH_FIELDS), read from `index` (the concrete index
+        that ranked them: the alias may have moved since), else from the alias if that index is gone."""
+        if not passage_ids:
+            return {}
+        body = lookups.passages_body(passage_ids)
+        try:
+            hits = self.search(body, index=index).hits
+        except IndexNotFound:
+            hits = self.search(body).hits
+        return {h.passage_id: h.source for h in hits}
+
     def passage_vectors(self, doc_id: str) -> list[dict[str, Any]]:
         """Every passage of a document in order: its id, offsets, text and stored vector."""
         return [h.source for h in self.search(lookups.passage_vectors_body(doc_id)).hits]
@@ -220,9 +232,11 @@ def _to_hit(raw: dict[str, Any]) -> Hit:
     source = dict(raw.get("_source") or {})
     for name, values in raw.get("fields", {}).items():  # docvalue_fields: single-valued here
         source.setdefault(name, values[0] if len(values) == 1 else values)
+    # A window fetched from doc values only (queries.WINDOW_ONLY) has no _id: a passage's id is its passage_id.
+    record_id = str(raw.get("_id") or source.get("passage_id", ""))
     return Hit(
-        id=raw["_id"],
-        doc_id=source.get("doc_id", raw["_id"]),
+        id=record_id,
+        doc_id=source.get("doc_id", record_id),
         score=float(raw.get("_score") or 0.0),
         source=source,
         index=raw.get("_index", ""),

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from store import writes
+from store import queries, writes
 from store.errors import (
     IndexingError,
     IndexNotFound,
@@ -131,6 +131,24 @@ def test_cjk_bigram_field_matches_across_segmentation(store: SearchStore) -> Non
     _published(store)
     body = {"query": {"match": {"text_cjk": {"query": "名木保护", "minimum_should_match": "100%"}}}}
     assert [h.doc_id for h in store.search(body).hits] == ["d1"]
+
+
+def test_a_window_from_doc_values_then_its_page_whole(store: SearchStore) -> None:
+    """A ranked window fetches doc values only (queries.WINDOW_ONLY); the page's passages come whole from
+    the index that ranked them, or from the alias once that index is gone."""
+    index = _published(store)
+    body = queries.keyword_documents_body(
+        {"match": {"text_seg": "古树名木 补贴"}}, 10, facets=False, fetch=queries.WINDOW_ONLY
+    )
+    hits = store.search(body).hits
+    assert {h.passage_id for h in hits} == {"d1#0", "d2#0"} and {h.index for h in hits} == {index}
+    assert hits[0].source.keys() <= set(queries.WINDOW_FIELDS) and "text" not in hits[0].source
+    assert hits[0].source["date"] in ("2023-07-10", "2022-07-10")  # strict_date, as in _source
+    whole = store.passages(["d1#0", "d2#0", "gone#9"], index)
+    assert set(whole) == {"d1#0", "d2#0"}  # a passage no longer there is left out, not an error
+    assert whole["d1#0"]["text"] == "各有关部门要高度重视古树名木保护。"
+    assert whole["d1#0"]["text_seg"].startswith("各 有关") and whole["d1#0"]["heading"] == "一、总体要求"
+    assert set(store.passages(["d2#0"], f"{index}-deleted-meanwhile")) == {"d2#0"}
 
 
 def test_knn_query_finds_nearest_vector(store: SearchStore) -> None:

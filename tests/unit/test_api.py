@@ -56,6 +56,7 @@ def make_store() -> Mock:
     hit = Hit("d1#0", "d1", 3.5, PASSAGE)
     result = SearchResult([hit], {"doc_count": {"value": 1}})
     store.msearch.side_effect = lambda bodies: [result] * len(bodies)
+    store.passages.side_effect = lambda ids, index=None: {pid: PASSAGE for pid in ids}
     store.suggest.return_value = []
     store.writer_lock.return_value = MagicMock(spec=WriterLock)
     store.document_passages.return_value = []

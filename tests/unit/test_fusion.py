@@ -16,6 +16,7 @@ from search.fusion import (
     coverage,
     fuse,
     matching,
+    rate_passages,
     weights_for,
 )
 from search.understand import is_question
@@ -124,6 +125,25 @@ def test_in_hybrid_the_passage_with_more_query_words_answers_first() -> None:
     assert p1.score == pytest.approx(COVERAGE_WEIGHT * 0.5 + (1 - COVERAGE_WEIGHT) * fused1)
     assert p2.score == pytest.approx(COVERAGE_WEIGHT * 1.0 + (1 - COVERAGE_WEIGHT) * fused2)
     assert [p.passage_id for p in best_passages(a)] == ["a#2", "a#1"]
+
+
+def test_a_shown_documents_passages_are_rated_by_the_query_words_they_hold() -> None:
+    """Fused on doc values first (no text), a page's passages are rated once whole; title words don't count."""
+    p1 = PassageScore("a#1", {}, keyword=10.0, semantic=0.6)
+    p2 = PassageScore("a#2", {}, keyword=2.0, semantic=0.7)
+    a = Candidate(
+        "a", {"title": "古树名木保护办法"}, keyword=10.0, semantic=0.9, passages={"a#1": p1, "a#2": p2}
+    )
+    fuse([a, cand("b", keyword=4.0, semantic=0.6)], (0.5, 0.5), None)
+    assert [p.passage_id for p in best_passages(a)] == ["a#1", "a#2"]  # by fused score alone
+    p1.source = {"text_seg": "古树 名木 保护 办法 第一条"}
+    p2.source = {"text_seg": "古树 名木 认定 后 由 林业 部门 挂牌 保护"}
+    rate_passages(a, ["古树", "名木", "挂牌"], (0.5, 0.5))
+    assert (p1.coverage, p2.coverage) == (0.0, 1.0)  # 古树 and 名木 are the title's: only 挂牌 tells
+    assert p2.score == pytest.approx(COVERAGE_WEIGHT + (1 - COVERAGE_WEIGHT) * p2.fused)
+    assert [p.passage_id for p in best_passages(a)] == ["a#2", "a#1"]
+    rate_passages(a, ["古树", "名木", "挂牌"], (0.0, 1.0))  # one side only: the fused score as is
+    assert (p1.score, p2.score) == (p1.fused, p2.fused)
 
 
 def test_coverage_weighs_query_words_by_length() -> None:

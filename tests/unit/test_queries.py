@@ -107,11 +107,25 @@ def test_knn_bodies() -> None:
         "_source": SEARCH_FIELDS,
     }
     assert "aggs" in queries.knn_documents_body([1.0], FILTERS, 300, 30, facets=True)
-    assert queries.knn_passages_body([1.0], FILTERS, 20, PASSAGE_FIELDS) == {
+    assert queries.knn_passages_body([1.0], FILTERS, 20, {"_source": PASSAGE_FIELDS}) == {
         "query": queries.knn_query([1.0], FILTERS, 20, 80),
         "size": 20,
         "_source": PASSAGE_FIELDS,
     }
+
+
+def test_a_window_is_fetched_from_doc_values_only() -> None:
+    """Ranked windows never open stored fields; what they fetch is single-valued (store._to_hit unwraps it)."""
+    query = {"match_all": {}}
+    for body in (
+        queries.keyword_documents_body(query, 100, facets=False, fetch=queries.WINDOW_ONLY),
+        queries.keyword_passages_body(query, 40, queries.WINDOW_ONLY),
+        queries.knn_documents_body([1.0], FILTERS, 300, 100, facets=False, fetch=queries.WINDOW_ONLY),
+        queries.knn_passages_body([1.0], FILTERS, 20, queries.WINDOW_ONLY),
+    ):
+        assert body["stored_fields"] == "_none_" and "_source" not in body
+        assert body["docvalue_fields"] == queries.WINDOW_FIELDS
+    assert "text" not in queries.WINDOW_FIELDS and "text_seg" not in queries.WINDOW_FIELDS
 
 
 def test_browse_body() -> None:

@@ -7,7 +7,7 @@ from unittest.mock import MagicMock
 from config.settings import EsSettings
 from store import deadline
 from store.records import Cached
-from store.search_store import SearchStore, preference
+from store.search_store import SearchStore, _to_hit, preference
 
 
 def test_a_client_per_timeout_step_is_made_once_and_kept() -> None:
@@ -39,3 +39,17 @@ def test_cached_bodies_go_without_the_deadline_timeout_and_ask_for_the_request_c
     assert lines[0] == {"index": "gov", "preference": preference({"size": 1})} and "timeout" in lines[1]
     head = {"index": "gov", "preference": preference({"size": 0}), "request_cache": True}
     assert lines[2] == head and lines[3] == {"size": 0}
+
+
+def test_a_hit_fetched_from_doc_values_only_is_named_by_its_passage_id() -> None:
+    """A ranked window (queries.WINDOW_ONLY) comes without _id or _source: fields hold one value each."""
+    raw = {"_index": "gov-docs-v2", "_score": 2.5, "fields": {"doc_id": ["d1"], "passage_id": ["d1#3"]}}
+    hit = _to_hit(raw)
+    assert (hit.id, hit.doc_id, hit.passage_id, hit.index, hit.score) == (
+        "d1#3",
+        "d1",
+        "d1#3",
+        "gov-docs-v2",
+        2.5,
+    )
+    assert hit.source == {"doc_id": "d1", "passage_id": "d1#3"}
