@@ -1,11 +1,13 @@
-"""service/__main__.py: the JSON log formatter writes an access line's fields once, as keys."""
+"""service/__main__.py: the JSON log formatter writes an access line's fields once, as keys; gunicorn's
+listeners."""
 
 from __future__ import annotations
 
 import json
 import logging
+import socket
 
-from service.__main__ import JsonFormatter
+from service.__main__ import JsonFormatter, gunicorn_options, port_in_use
 
 
 def _record(name: str, msg: str, args: tuple[object, ...] = (), **extra: object) -> logging.LogRecord:
@@ -24,3 +26,14 @@ def test_access_fields_become_keys() -> None:
 def test_other_lines_carry_their_message() -> None:
     line = json.loads(JsonFormatter().format(_record("search", "loaded %d", (3,))))
     assert line["message"] == "loaded 3" and line["level"] == "INFO"
+
+
+def test_workers_get_their_own_listeners_but_never_share_a_port_with_another_service() -> None:
+    assert gunicorn_options("127.0.0.1", 8520)["reuse_port"] is True
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # as a running gunicorn worker's
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        assert port_in_use("127.0.0.1", port)
+    assert not port_in_use("127.0.0.1", port)
