@@ -39,8 +39,11 @@ def top_documents(index: str, path: Path) -> list[Case]:
     cases = []
     for q in (q for q in load_queries(path) if q.kind == "question"):
         u = searcher.analyse(q.text)
-        ranked, _, _ = searcher._fused(SearchParams(q.text), u, Timing(), Riders())
-        cases.append((q, versions.fold(ranked, u.exact_number)[0], u.tokens))
+        p, timing = SearchParams(q.text), Timing()
+        ranked, _, _ = searcher._fused(p, u, timing, Riders())
+        top = versions.fold(ranked, u.exact_number)[:1]
+        searcher._whole(top, u, p, timing)  # the window was ranked on doc values: its passages made whole
+        cases.append((q, top[0], u.tokens))
     return cases
 
 

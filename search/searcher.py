@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from analyzers.embed import Embedder, ModelNotFoundError, load_embedder
@@ -211,19 +212,38 @@ class Searcher:
 
     def _whole(self, page: list[Candidate], u: AnalysedQuery, p: SearchParams, timing: Timing) -> None:
         """The page's passages made whole (the window was ranked on doc values: _fetch), then, in fused
-        modes, scored with the share of the query's words each holds."""
+        modes, scored with the share of the query's words each holds. A passage gone since the window
+        was ranked (a document updated or deleted in between) is dropped, and a document left without one."""
         if self._fetch(u) is queries.WINDOW_ONLY and page:
             t0 = time.perf_counter()
-            whole = self.store.passages([pid for c in page for pid in c.passages], page[0].index)
+            whole = self._whole_passages(page)
             timing.es_ms += (time.perf_counter() - t0) * 1000
-            for c in page:
-                for pid, passage in c.passages.items():
-                    passage.source = whole.get(pid, passage.source)
+            for c in list(page):
+                c.passages = {
+                    pid: replace(s, source=whole[pid]) for pid, s in c.passages.items() if pid in whole
+                }
+                if not c.passages:
+                    page.remove(c)
+                    continue
                 c.source = next(iter(c.passages.values())).source
         if p.mode != "keyword" and not (u.exact_number and p.mode == "hybrid"):
             weights = fusion.weights_for(u.question, p.mode)
             for c in page:
                 fusion.rate_passages(c, u.tokens, weights)
+
+    def _whole_passages(self, page: list[Candidate]) -> dict[str, dict[str, Any]]:
+        """passage_id -> the whole passage, from the index that ranked each document (the two halves of
+        a hybrid query can meet two indices while an alias moves); what one no longer has, from the alias."""
+        by_index: dict[str, list[str]] = {}
+        for c in page:
+            by_index.setdefault(c.index, []).extend(c.passages)
+        whole: dict[str, dict[str, Any]] = {}
+        for index, ids in by_index.items():
+            whole |= self.store.passages(ids, index or None)
+        missing = [pid for ids in by_index.values() for pid in ids if pid not in whole]
+        if missing and set(by_index) != {""}:
+            whole |= self.store.passages(missing)
+        return whole
 
     @staticmethod
     def _fetch(u: AnalysedQuery) -> dict[str, Any]:

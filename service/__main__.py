@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import os
@@ -69,13 +70,21 @@ def gunicorn_options(host: str, port: int, ops_port: int = 0) -> dict[str, objec
 
 def port_in_use(host: str, port: int) -> bool:
     """Whether something listens on host:port already (a plain bind fails beside any listener, also one
-    that set SO_REUSEPORT)."""
-    for family, kind, proto, _, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
-        with socket.socket(family, kind, proto) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT leftovers are not users
-            try:
+    that set SO_REUSEPORT). Other bind failures (an address not on this machine, a privileged port) are
+    left for gunicorn to report."""
+    try:
+        addresses = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+    except OSError:
+        return False
+    for family, kind, proto, _, address in addresses:
+        try:
+            with socket.socket(family, kind, proto) as probe:
+                probe.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_REUSEADDR, 1
+                )  # TIME_WAIT leftovers are no users
                 probe.bind(address)
-            except OSError:
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
                 return True
     return False
 
@@ -83,6 +92,8 @@ def port_in_use(host: str, port: int) -> bool:
 def run_gunicorn(host: str, port: int, ops_port: int = 0) -> None:
     from gunicorn.app.base import BaseApplication
 
+    if ops_port == port:  # with SO_REUSEPORT both binds would succeed and every request look private
+        sys.exit(f"service: the operations port must differ from the public port ({port})")
     for p in (port, ops_port):
         if p and port_in_use(host if p == port else "127.0.0.1", p):
             sys.exit(f"service: port {p} is in use (another copy of the service?)")

@@ -7,7 +7,9 @@ import json
 import logging
 import socket
 
-from service.__main__ import JsonFormatter, gunicorn_options, port_in_use
+import pytest
+
+from service.__main__ import JsonFormatter, gunicorn_options, port_in_use, run_gunicorn
 
 
 def _record(name: str, msg: str, args: tuple[object, ...] = (), **extra: object) -> logging.LogRecord:
@@ -37,3 +39,15 @@ def test_workers_get_their_own_listeners_but_never_share_a_port_with_another_ser
         port = listener.getsockname()[1]
         assert port_in_use("127.0.0.1", port)
     assert not port_in_use("127.0.0.1", port)
+
+
+def test_only_a_listener_counts_as_in_use() -> None:
+    """Bracketed IPv6 hosts, hosts that do not resolve and addresses that cannot be bound do not raise here:
+    gunicorn reports those itself."""
+    assert port_in_use("[::1]", 0) is False
+    assert port_in_use("no-such-host.invalid", 8520) is False
+
+
+def test_the_operations_port_cannot_be_the_public_one() -> None:
+    with pytest.raises(SystemExit, match="must differ"):
+        run_gunicorn("127.0.0.1", 8520, 8520)
