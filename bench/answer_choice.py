@@ -42,7 +42,7 @@ def top_documents(index: str, path: Path) -> list[Case]:
         p, timing = SearchParams(q.text), Timing()
         ranked, _, _ = searcher._fused(p, u, timing, Riders())
         top = versions.fold(ranked, u.exact_number)[:1]
-        searcher._whole(top, u, p, timing)  # the window was ranked on doc values: its passages made whole
+        searcher._whole(top, u, timing)  # the window was ranked on doc values: its passages made whole
         cases.append((q, top[0], u.tokens))
     return cases
 

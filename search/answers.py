@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analyzers.textnorm import fold
-from search.fusion import Candidate, PassageScore
+from search.fusion import Candidate, PassageScore, telling_tokens
 
 
 @dataclass(frozen=True)
@@ -144,8 +144,7 @@ def order_passages(candidate: Candidate, question: str, words: list[str]) -> Non
     fusion.best_passages shows the answering one first. Closeness is the passage's share of the document's
     best signal from either side: cosine min-max scaled over the passages that have one, BM25 over the
     best (a passage only one side brought is not penalised for the other's silence)."""
-    title = fold(str(candidate.source.get("title", "")))
-    telling = [w for w in words if w not in title] or words
+    telling = telling_tokens(candidate, words)
     kinds = asked_kinds(fold(question))
     passages = list(candidate.passages.values())
     sems = [p.semantic for p in passages if p.semantic > 0]

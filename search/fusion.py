@@ -113,12 +113,17 @@ def _score_passage(p: PassageScore, weights: tuple[float, float]) -> None:
 def rate_passages(c: Candidate, tokens: list[str], weights: tuple[float, float]) -> None:
     """A shown document's passages scored again with the share of the query's words each holds (the
     passages must be whole: text_seg; fuse() has set their fused scores)."""
-    # Words of the title tell nothing about which passage answers: every passage is "about" it.
-    title = fold(str(c.source.get("title", "")))
-    telling = [t for t in tokens if t not in title] or tokens
+    telling = telling_tokens(c, tokens)
     for p in c.passages.values():
         p.coverage = coverage(passage_tokens(p), telling)
         _score_passage(p, weights)
+
+
+def telling_tokens(c: Candidate, tokens: list[str]) -> list[str]:
+    """The query's tokens that tell one of the document's passages from another: not its title's (every
+    passage is "about" the title), or all of them when the title holds every one."""
+    title = fold(str(c.source.get("title", "")))
+    return [t for t in tokens if t not in title] or tokens
 
 
 REVISING_ROLES = ("修订", "修正")

@@ -98,7 +98,10 @@ class Searcher:
             facets = facets_from_candidates(ranked if u.exact_number else folded)
         ranked = folded[(p.page - 1) * p.size : p.page * p.size] if p.q else folded
         if p.q:
-            self._whole(ranked, u, p, timing)
+            self._whole(ranked, u, timing)
+        if fused:  # which passage of a shown document holds most of the query's words (text_seg: whole)
+            for c in ranked:
+                fusion.rate_passages(c, u.tokens, fusion.weights_for(u.question, p.mode))
         # For a question, the passage shown first is the one that answers (documents keep their order).
         answer_first = u.question and p.mode != "keyword" and not u.exact_number
         hits = versions.attach(
@@ -210,26 +213,21 @@ class Searcher:
         total = int(result.aggregations.get("doc_count", {}).get("value", len(candidates)))
         return candidates, total, facets_from_aggs(result.aggregations)
 
-    def _whole(self, page: list[Candidate], u: AnalysedQuery, p: SearchParams, timing: Timing) -> None:
-        """The page's passages made whole (the window was ranked on doc values: _fetch), then, in fused
-        modes, scored with the share of the query's words each holds. A passage gone since the window
-        was ranked (a document updated or deleted in between) is dropped, and a document left without one."""
-        if self._fetch(u) is queries.WINDOW_ONLY and page:
-            t0 = time.perf_counter()
-            whole = self._whole_passages(page)
-            timing.es_ms += (time.perf_counter() - t0) * 1000
-            for c in list(page):
-                c.passages = {
-                    pid: replace(s, source=whole[pid]) for pid, s in c.passages.items() if pid in whole
-                }
-                if not c.passages:
-                    page.remove(c)
-                    continue
-                c.source = next(iter(c.passages.values())).source
-        if p.mode != "keyword" and not (u.exact_number and p.mode == "hybrid"):
-            weights = fusion.weights_for(u.question, p.mode)
-            for c in page:
-                fusion.rate_passages(c, u.tokens, weights)
+    def _whole(self, page: list[Candidate], u: AnalysedQuery, timing: Timing) -> None:
+        """The page's passages made whole (the window was ranked on doc values: _fetch). A passage gone
+        since the window was ranked (a document updated or deleted in between) is dropped, and a document
+        left without one."""
+        if self._fetch(u) is not queries.WINDOW_ONLY or not page:
+            return
+        t0 = time.perf_counter()
+        whole = self._whole_passages(page)
+        timing.es_ms += (time.perf_counter() - t0) * 1000
+        for c in list(page):
+            c.passages = {pid: replace(s, source=whole[pid]) for pid, s in c.passages.items() if pid in whole}
+            if not c.passages:
+                page.remove(c)
+                continue
+            c.source = next(iter(c.passages.values())).source
 
     def _whole_passages(self, page: list[Candidate]) -> dict[str, dict[str, Any]]:
         """passage_id -> the whole passage, from the index that ranked each document (the two halves of

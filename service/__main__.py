@@ -79,9 +79,8 @@ def port_in_use(host: str, port: int) -> bool:
     for family, kind, proto, _, address in addresses:
         try:
             with socket.socket(family, kind, proto) as probe:
-                probe.setsockopt(
-                    socket.SOL_SOCKET, socket.SO_REUSEADDR, 1
-                )  # TIME_WAIT leftovers are no users
+                # Connections left in TIME_WAIT are no listener.
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 probe.bind(address)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:

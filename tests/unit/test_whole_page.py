@@ -7,7 +7,7 @@ from unittest.mock import Mock
 
 from config.settings import Settings
 from search.fusion import Candidate, PassageScore
-from search.results import SearchParams, Timing
+from search.results import Timing
 from search.searcher import build_searcher
 from store.search_store import SearchStore
 from tests.fakes import FakeEmbedder
@@ -33,7 +33,7 @@ def test_passages_come_from_their_own_index_then_the_alias_and_the_gone_are_drop
         _candidate("c", "v1", "c#0"),
     ]
     page += [_candidate("d", "v1", "d#0")]  # deleted since the window was ranked
-    searcher._whole(page, searcher.analyse("古树"), SearchParams("古树", mode="keyword"), Timing())
+    searcher._whole(page, searcher.analyse("古树"), Timing())
     assert [c.doc_id for c in page] == ["a", "b", "c"]
     assert [list(c.passages) for c in page] == [["a#0", "a#1"], ["b#0"], ["c#0"]]
     assert all(c.source["text"] == f"text of {next(iter(c.passages))}" for c in page)
