@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch, helpers
 from config.settings import EsSettings
 from store import deadline, lookups
 from store.client import make_client
-from store.errors import IndexNotFound, StoreError, status_error, translated
+from store.errors import IndexNotFound, StoreError, StoreUnavailable, status_error, translated
 from store.lifecycle import IndexLifecycle
 from store.records import RELATION_FIELDS, Cached, Hit, SearchResult, StoredDocument
 from store.writes import WRITE_TIMEOUT, RecordWriter
@@ -125,9 +125,12 @@ class SearchStore(IndexLifecycle, RecordWriter):
 
     def search(self, body: dict[str, Any], index: str | None = None) -> SearchResult:
         """Run one search body (from store.queries or store.lookups) and turn raw hits into Hit objects."""
-        with translated():
-            resp = self.client.search(index=index or self.alias, **_bounded(body))
-        return _to_result(resp.body)
+
+        def send() -> list[dict[str, Any]]:
+            with translated():
+                return [self.client.search(index=index or self.alias, **_bounded(body)).body]
+
+        return _to_result(_from_every_shard(send)[0])
 
     def msearch(
         self, bodies: Sequence[dict[str, Any] | Cached], index: str | None = None
@@ -140,13 +143,17 @@ class SearchStore(IndexLifecycle, RecordWriter):
                 lines += [{**head, "request_cache": True}, body.body]
             else:
                 lines += [{"index": index or self.alias, "preference": preference(body)}, _bounded(body)]
-        with translated():
-            resp = self.client.msearch(searches=lines)
-        for r in resp["responses"]:
-            if "error" in r:
-                # msearch reports per-search failures inside a 200 answer; map them like single searches.
-                raise status_error(int(r.get("status", 500)), f"search failed: {r['error']}")
-        return [_to_result(r) for r in resp["responses"]]
+
+        def send() -> list[dict[str, Any]]:
+            with translated():
+                responses = list(self.client.msearch(searches=lines)["responses"])
+            for r in responses:
+                if "error" in r:
+                    # msearch reports per-search failures inside a 200 answer; map them like single searches.
+                    raise status_error(int(r.get("status", 500)), f"search failed: {r['error']}")
+            return responses
+
+        return [_to_result(r) for r in _from_every_shard(send)]
 
     # --- what the retrieval layer asks (bodies from store.lookups) -------------------------------
 
@@ -213,6 +220,30 @@ def preference(body: dict[str, Any]) -> str:
     near-equal documents could swap between two requests, or between a list and its next page. Different
     searches still spread over the copies."""
     return hashlib.blake2b(orjson.dumps(body, option=orjson.OPT_SORT_KEYS), digest_size=8).hexdigest()
+
+
+def _from_every_shard(send: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The responses of `send()`, none with a failed shard. Elasticsearch answers 200 with the other
+    shards' hits when one fails: it tries another copy of a shard whose query failed, but not of one whose
+    fetch failed (a node dying between the two phases, a tripped circuit breaker), so a page would miss
+    whole documents without a sign. Such a search is sent once more; failing again, it is a 503 (retry)
+    rather than an answer from part of the index."""
+    responses = send()
+    if failures := _shard_failures(responses):
+        log.warning("a search came back from part of the index; sending it again: %s", failures[:3])
+        responses = send()
+        if failures := _shard_failures(responses):
+            raise StoreUnavailable(f"search failed on {len(failures)} shard(s): {failures[:3]}")
+    return responses
+
+
+def _shard_failures(responses: list[dict[str, Any]]) -> list[str]:
+    return [
+        str(f.get("reason", f))
+        for r in responses
+        if r.get("_shards", {}).get("failed", 0)
+        for f in r["_shards"].get("failures") or [{"reason": "no reason given"}]
+    ]
 
 
 def _bounded(body: dict[str, Any]) -> dict[str, Any]:

@@ -103,7 +103,7 @@ def test_node_killed_and_restarted_under_load(cluster: Cluster, service: str) ->
     failed = [a for a in load.answers if a.status != 200]
     assert not failed, failed[:5]
     changed = [a for a in load.answers if exact(a.query) and not same(a.result, expected[a.query])]
-    assert not changed, changed[:5]
+    assert not changed, [(a, "expected", expected[a.query]) for a in changed[:5]]
     assert {a.phase for a in load.answers} == set(PHASES_KILL)
     after = baseline(service)
     assert all(same(after[q], expected[q]) for q in expected), after
@@ -131,7 +131,7 @@ def test_rebuild_and_alias_swap_under_load(cluster: Cluster, settings: Settings,
     assert not failed, failed[:5]
     # A partial index would answer with fewer hits or other documents.
     changed = [a for a in load.answers if exact(a.query) and not same(a.result, expected[a.query])]
-    assert not changed, changed[:5]
+    assert not changed, [(a, "expected", expected[a.query]) for a in changed[:5]]
 
 
 def test_indexer_killed_mid_build_on_the_cluster(cluster: Cluster, tmp_path: Path) -> None:

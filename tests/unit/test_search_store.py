@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from unittest.mock import MagicMock
 
+import pytest
+
 from config.settings import EsSettings
 from store import deadline
+from store.errors import StoreUnavailable
 from store.records import Cached
 from store.search_store import SearchStore, _to_hit, preference
 
@@ -53,3 +56,36 @@ def test_a_hit_fetched_from_doc_values_only_is_named_by_its_passage_id() -> None
         2.5,
     )
     assert hit.source == {"doc_id": "d1", "passage_id": "d1#3"}
+
+
+def _answer(failed: int) -> dict[str, object]:
+    shards = {"total": 3, "successful": 3 - failed, "failed": failed}
+    if failed:
+        shards["failures"] = [{"shard": 1, "reason": {"type": "circuit_breaking_exception"}}]
+    hit = {"_index": "gov-docs-v2", "_id": "d1#1", "_score": 1.0, "_source": {"doc_id": "d1"}}
+    return {"_shards": shards, "hits": {"hits": [] if failed else [hit]}}
+
+
+def test_a_search_a_shard_failed_in_is_sent_again_and_its_second_answer_used() -> None:
+    raw = MagicMock()
+    raw.search.side_effect = [MagicMock(body=_answer(failed=1)), MagicMock(body=_answer(failed=0))]
+    raw.msearch.side_effect = [
+        {"responses": [_answer(failed=0), _answer(failed=1)]},
+        {"responses": [_answer(failed=0), _answer(failed=0)]},
+    ]
+    store = SearchStore(EsSettings(index="gov"), client=raw)
+    assert [h.id for h in store.search({"size": 1}).hits] == ["d1#1"]
+    assert [[h.id for h in r.hits] for r in store.msearch([{"size": 1}, {"size": 2}])] == [["d1#1"], ["d1#1"]]
+    assert raw.search.call_count == 2 and raw.msearch.call_count == 2
+
+
+def test_a_search_whose_shards_fail_twice_is_unavailable_not_answered_from_part_of_the_index() -> None:
+    raw = MagicMock()
+    raw.search.return_value = MagicMock(body=_answer(failed=1))
+    raw.msearch.return_value = {"responses": [_answer(failed=0), _answer(failed=1)]}
+    store = SearchStore(EsSettings(index="gov"), client=raw)
+    with pytest.raises(StoreUnavailable, match="circuit_breaking_exception"):
+        store.search({"size": 1})
+    with pytest.raises(StoreUnavailable, match="1 shard"):
+        store.msearch([{"size": 1}, {"size": 2}])
+    assert raw.search.call_count == 2 and raw.msearch.call_count == 2
