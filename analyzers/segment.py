@@ -162,7 +162,9 @@ def restore_highlight(original: str, highlighted_seg: str, pre: str = PRE, post:
 
 def _same_characters(text: str, seg_chars: str) -> bool:
     """text_seg's characters are the text's, folded one for one (gaps aside)."""
-    if _GAPS.sub("", text) == seg_chars or _GAPS.sub("", fold_width_and_case(text)) == seg_chars:
+    # Folding makes no gap of a non-gap character (only U+3000 becomes a space), so the gaps can go first.
+    kept = _GAPS.sub("", text)
+    if kept == seg_chars or fold_width_and_case(kept) == seg_chars:
         return True
     # Traditional characters: t2s can differ inside a phrase, so the whole-text fold is the reference.
     return _GAPS.sub("", fold(text)) == seg_chars

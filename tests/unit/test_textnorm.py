@@ -70,3 +70,10 @@ def test_fold_preserves_length_and_positions(text: str) -> None:
 @given(st.text())
 def test_fold_is_idempotent_in_length(text: str) -> None:
     assert len(fold(fold(text))) == len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(cjk_heavy, st.text()))
+def test_width_and_case_fold_is_the_table_character_by_character(text: str) -> None:
+    """fold_width_and_case replaces each foldable character it finds; the table says what each becomes."""
+    assert textnorm.fold_width_and_case(text) == text.translate(textnorm._WIDTH_AND_CASE)
