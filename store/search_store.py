@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
-from elasticsearch import Elasticsearch, helpers
+from elasticsearch import Elasticsearch
 
 from config.settings import EsSettings
 from store import deadline, lookups
@@ -18,6 +18,7 @@ from store.client import make_client
 from store.errors import IndexNotFound, StoreError, StoreUnavailable, status_error, translated
 from store.lifecycle import IndexLifecycle
 from store.records import RELATION_FIELDS, Cached, Hit, SearchResult, StoredDocument
+from store.scan import every_hit, shard_failures
 from store.writes import WRITE_TIMEOUT, RecordWriter
 
 log = logging.getLogger(__name__)
@@ -82,8 +83,7 @@ class SearchStore(IndexLifecycle, RecordWriter):
         fields = ["doc_id", "content_hash", "source", "source_root", "passage_count", "title"]
         fields += ["issuer", "kind", "date", "repeals", *RELATION_FIELDS]
         body = {"query": {"bool": {"filter": filters}}, "_source": fields}
-        with translated():
-            hits = list(helpers.scan(self.client, index=index, query=body))
+        hits = list(every_hit(self.client, index, body))
         return {
             h["_source"]["doc_id"]: StoredDocument(
                 doc_id=h["_source"]["doc_id"],
@@ -222,6 +222,10 @@ def preference(body: dict[str, Any]) -> str:
     return hashlib.blake2b(orjson.dumps(body, option=orjson.OPT_SORT_KEYS), digest_size=8).hexdigest()
 
 
+def _failures_in(responses: list[dict[str, Any]]) -> list[str]:
+    return [reason for r in responses for reason in shard_failures(r)]
+
+
 def _from_every_shard(send: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """The responses of `send()`, none with a failed shard. Elasticsearch answers 200 with the other
     shards' hits when one fails: it tries another copy of a shard whose query failed, but not of one whose
@@ -229,21 +233,12 @@ def _from_every_shard(send: Callable[[], list[dict[str, Any]]]) -> list[dict[str
     whole documents without a sign. Such a search is sent once more; failing again, it is a 503 (retry)
     rather than an answer from part of the index."""
     responses = send()
-    if failures := _shard_failures(responses):
+    if failures := _failures_in(responses):
         log.warning("a search came back from part of the index; sending it again: %s", failures[:3])
         responses = send()
-        if failures := _shard_failures(responses):
+        if failures := _failures_in(responses):
             raise StoreUnavailable(f"search failed on {len(failures)} shard(s): {failures[:3]}")
     return responses
-
-
-def _shard_failures(responses: list[dict[str, Any]]) -> list[str]:
-    return [
-        str(f.get("reason", f))
-        for r in responses
-        if r.get("_shards", {}).get("failed", 0)
-        for f in r["_shards"].get("failures") or [{"reason": "no reason given"}]
-    ]
 
 
 def _bounded(body: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from config.settings import EsSettings
 from store.errors import IndexingError, StoreError, translated
 from store.lifecycle import write_alias
 from store.records import RELATION_FIELDS, Deletion, DocumentRecord, Record
+from store.scan import every_hit
 
 _BULK_ATTEMPTS = 3
 # Seconds per bulk request: on a cluster each also waits for the replicas, on a busy machine longer than
@@ -105,10 +106,7 @@ class RecordWriter:
         Maven-built local node does not have, so we do not depend on it)."""
         with translated():
             self.client.options(request_timeout=WRITE_TIMEOUT).indices.refresh(index=index)
-            ids = [
-                h["_id"]
-                for h in helpers.scan(self.client, index=index, query={"query": query, "_source": False})
-            ]
+            ids = [h["_id"] for h in every_hit(self.client, index, {"query": query, "_source": False})]
             if not ids:
                 return 0
             actions = ({"_op_type": "delete", "_index": index, "_id": i} for i in ids)

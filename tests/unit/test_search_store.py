@@ -89,3 +89,14 @@ def test_a_search_whose_shards_fail_twice_is_unavailable_not_answered_from_part_
     with pytest.raises(StoreUnavailable, match="1 shard"):
         store.msearch([{"size": 1}, {"size": 2}])
     assert raw.search.call_count == 2 and raw.msearch.call_count == 2
+
+
+def test_reading_every_stored_document_with_a_shard_failed_is_unavailable_not_a_shorter_list() -> None:
+    """What an update compares the folder against (store.scan.every_hit): all of it, or an error."""
+    raw = MagicMock()
+    raw.options.return_value = raw
+    page = {"_scroll_id": "s1", "_shards": {"total": 3, "successful": 2, "failed": 1}, "hits": {"hits": []}}
+    raw.search.return_value = MagicMock(body=page)
+    store = SearchStore(EsSettings(index="gov"), client=raw)
+    with pytest.raises(StoreUnavailable, match="1 shard"):
+        store.stored_documents("gov-v1")
