@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 import pytest
-from elasticsearch import Elasticsearch
+from elasticsearch import Elasticsearch, helpers
 
 from store import queries, writes
 from store.errors import (
@@ -23,6 +23,7 @@ from store.errors import (
 )
 from store.lock import lock_index_name
 from store.records import DocumentMeta, DocumentRecord, PassageRecord
+from store.scan import every_hit
 from store.search_store import SearchStore
 from tests.conftest import ROOT
 
@@ -310,6 +311,33 @@ def test_msearch_maps_failures_like_single_searches(store: SearchStore) -> None:
         assert not isinstance(err.value, (StoreUnavailable, IndexNotFound))
     with pytest.raises(IndexNotFound):
         store.msearch([ok], index="gov-docs-test-no-such-index")
+
+
+def test_a_search_some_shard_failed_in_is_unavailable_not_answered_from_the_rest(
+    store: SearchStore, es_client: Elasticsearch, test_alias: str
+) -> None:
+    """Elasticsearch answers 200 with the other shards' hits when a shard fails. Here the live index's shard
+    cannot build the query (its year is an integer) while another index answers it: the store sends the
+    search again, then refuses, rather than answer from part of what was asked."""
+    live = _published(store)
+    other = f"{test_alias}-other"
+    es_client.indices.create(index=other, mappings={"properties": {"year": {"type": "keyword"}}})
+    es_client.index(index=other, id="x", document={"year": "abc"}, refresh=True)
+    body = {"query": {"term": {"year": "abc"}}}
+    raw = es_client.search(index=f"{live},{other}", query=body["query"])
+    assert raw["_shards"]["failed"] == 1 and len(raw["hits"]["hits"]) == 1  # what the store must not pass on
+    for run in (
+        lambda: store.search(body, index=f"{live},{other}"),
+        lambda: store.msearch([body], f"{live},{other}"),
+    ):
+        with pytest.raises(StoreUnavailable, match="number_format_exception"):
+            run()
+    assert store.search(body, index=other).hits[0].id == "x"  # every shard answered: no error
+    # Reading every record: an empty page from a failed shard is an error, where helpers.scan ends quietly.
+    nothing = {"query": {"term": {"year": "zzz"}}}
+    assert list(helpers.scan(es_client, index=f"{live},{other}", query=nothing)) == []
+    with pytest.raises(StoreUnavailable, match="number_format_exception"):
+        list(every_hit(es_client, f"{live},{other}", nothing))
 
 
 def test_optimize_merges_a_build_into_one_segment(store: SearchStore) -> None:
