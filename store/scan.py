@@ -7,28 +7,27 @@ record (a document's records to delete, what an update compares the folder again
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from store.errors import StoreUnavailable, translated
+from store.errors import StoreError, StoreUnavailable, translated
 
 SCROLL = "2m"  # how long a scroll's context stays open between two pages
 PAGE = 1000
 
 
 def every_hit(client: Elasticsearch, index: str, body: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every hit of `body` (query, _source ...) in index order; StoreUnavailable if any shard fails."""
+    """Every hit of `body` (query, _source ...) in index order; an error if any shard fails."""
     with translated():
-        resp = client.search(index=index, scroll=SCROLL, size=PAGE, sort=["_doc"], **body).body
+        resp = client.search(index=index, scroll=SCROLL, **{"size": PAGE, "sort": ["_doc"], **body}).body
     scroll_id = resp.get("_scroll_id")
     try:
         while True:
             if failures := shard_failures(resp):
-                raise StoreUnavailable(
-                    f"reading every record failed on {len(failures)} shard(s): {failures[:3]}"
-                )
+                raise failure_error(failures)
             hits = resp["hits"]["hits"]
             if not hits:
                 return
@@ -38,13 +37,39 @@ def every_hit(client: Elasticsearch, index: str, body: dict[str, Any]) -> Iterat
             scroll_id = resp.get("_scroll_id") or scroll_id
     finally:
         if scroll_id:
-            with translated():
+            # The scroll expires on its own: failing to clear it must not hide why the scan stopped.
+            with contextlib.suppress(StoreError), translated():
                 client.options(ignore_status=404).clear_scroll(scroll_id=scroll_id)
 
 
-def shard_failures(response: dict[str, Any]) -> list[str]:
-    """Why shards failed in a search response (Elasticsearch answers 200 with the other shards' hits)."""
+# Why a shard fails when the query itself cannot run there (a value its mapping cannot parse): every copy,
+# every time. Anything else (a node gone between two phases, a tripped circuit breaker) may pass.
+QUERY_ERRORS = frozenset(
+    {
+        "query_shard_exception",
+        "parsing_exception",
+        "search_parse_exception",
+        "x_content_parse_exception",
+        "illegal_argument_exception",
+        "number_format_exception",
+    }
+)
+
+
+def shard_failures(response: dict[str, Any]) -> list[dict[str, Any]]:
+    """Why shards failed in a search or count response (Elasticsearch answers 200 with the other shards')."""
     shards = response.get("_shards", {})
     if not shards.get("failed", 0):
         return []
-    return [str(f.get("reason", f)) for f in shards.get("failures") or [{"reason": "no reason given"}]]
+    failures = shards.get("failures") or [{"reason": {"type": "unknown", "reason": "no reason given"}}]
+    return [f["reason"] if isinstance(f.get("reason"), dict) else {"reason": str(f)} for f in failures]
+
+
+def query_errors_only(failures: list[dict[str, Any]]) -> bool:
+    return all(f.get("type") in QUERY_ERRORS for f in failures)
+
+
+def failure_error(failures: list[dict[str, Any]]) -> StoreError:
+    """StoreError for a query that cannot run, else StoreUnavailable (503, retry later)."""
+    message = f"search failed on {len(failures)} shard(s): {failures[:3]}"
+    return StoreError(message) if query_errors_only(failures) else StoreUnavailable(message)

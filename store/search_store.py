@@ -15,10 +15,10 @@ from elasticsearch import Elasticsearch
 from config.settings import EsSettings
 from store import deadline, lookups
 from store.client import make_client
-from store.errors import IndexNotFound, StoreError, StoreUnavailable, status_error, translated
+from store.errors import DeadlineExceeded, IndexNotFound, StoreError, status_error, translated
 from store.lifecycle import IndexLifecycle
 from store.records import RELATION_FIELDS, Cached, Hit, SearchResult, StoredDocument
-from store.scan import every_hit, shard_failures
+from store.scan import every_hit, failure_error, query_errors_only, shard_failures
 from store.writes import WRITE_TIMEOUT, RecordWriter
 
 log = logging.getLogger(__name__)
@@ -120,13 +120,15 @@ class SearchStore(IndexLifecycle, RecordWriter):
 
     def count(self, record_type: str, index: str | None = None) -> int:
         with translated():
-            resp = self.client.count(index=index or self.alias, query={"term": {"type": record_type}})
+            resp = self.client.count(index=index or self.alias, query={"term": {"type": record_type}}).body
+        if failures := shard_failures(resp):  # a count of part of the index would pass for the whole
+            raise failure_error(failures)
         return int(resp["count"])
 
     def search(self, body: dict[str, Any], index: str | None = None) -> SearchResult:
         """Run one search body (from store.queries or store.lookups) and turn raw hits into Hit objects."""
 
-        def send() -> list[dict[str, Any]]:
+        def send(again: bool) -> list[dict[str, Any]]:
             with translated():
                 return [self.client.search(index=index or self.alias, **_bounded(body)).body]
 
@@ -136,15 +138,19 @@ class SearchStore(IndexLifecycle, RecordWriter):
         self, bodies: Sequence[dict[str, Any] | Cached], index: str | None = None
     ) -> list[SearchResult]:
         """Several searches in one round trip (keyword and kNN halves of a hybrid query)."""
-        lines: list[dict[str, Any]] = []
-        for body in bodies:
-            if isinstance(body, Cached):
-                head = {"index": index or self.alias, "preference": preference(body.body)}
-                lines += [{**head, "request_cache": True}, body.body]
-            else:
-                lines += [{"index": index or self.alias, "preference": preference(body)}, _bounded(body)]
+        return [_to_result(r) for r in self._msearch(bodies, index)]
 
-        def send() -> list[dict[str, Any]]:
+    def _msearch(self, bodies: Sequence[dict[str, Any] | Cached], index: str | None) -> list[dict[str, Any]]:
+        def send(again: bool) -> list[dict[str, Any]]:
+            lines: list[dict[str, Any]] = []
+            for body in bodies:
+                head: dict[str, Any] = {"index": index or self.alias}
+                if not again:  # sent again after a shard failed: let Elasticsearch choose other copies
+                    head["preference"] = preference(body.body if isinstance(body, Cached) else body)
+                if isinstance(body, Cached):
+                    lines += [{**head, "request_cache": True}, body.body]
+                else:
+                    lines += [head, _bounded(body)]
             with translated():
                 responses = list(self.client.msearch(searches=lines)["responses"])
             for r in responses:
@@ -153,7 +159,7 @@ class SearchStore(IndexLifecycle, RecordWriter):
                     raise status_error(int(r.get("status", 500)), f"search failed: {r['error']}")
             return responses
 
-        return [_to_result(r) for r in _from_every_shard(send)]
+        return _from_every_shard(send)
 
     # --- what the retrieval layer asks (bodies from store.lookups) -------------------------------
 
@@ -197,12 +203,8 @@ class SearchStore(IndexLifecycle, RecordWriter):
 
     def phrases_held(self, folded_phrases: list[str]) -> list[bool]:
         """Whether any passage holds each phrase (one msearch)."""
-        lines: list[dict[str, Any]] = []
-        for phrase in folded_phrases:
-            lines += [{"index": self.alias}, lookups.phrase_count_body(phrase)]
-        with translated():
-            resp = self.client.msearch(searches=lines)
-        return [int(r.get("hits", {}).get("total", {}).get("value", 0)) > 0 for r in resp["responses"]]
+        responses = self._msearch([lookups.phrase_count_body(p) for p in folded_phrases], None)
+        return [int(r.get("hits", {}).get("total", {}).get("value", 0)) > 0 for r in responses]
 
     def documents_citing(self, doc_numbers: list[str]) -> list[dict[str, Any]]:
         """Metadata of the documents that cite any of these 文号."""
@@ -222,22 +224,24 @@ def preference(body: dict[str, Any]) -> str:
     return hashlib.blake2b(orjson.dumps(body, option=orjson.OPT_SORT_KEYS), digest_size=8).hexdigest()
 
 
-def _failures_in(responses: list[dict[str, Any]]) -> list[str]:
-    return [reason for r in responses for reason in shard_failures(r)]
-
-
-def _from_every_shard(send: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """The responses of `send()`, none with a failed shard. Elasticsearch answers 200 with the other
+def _from_every_shard(send: Callable[[bool], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The responses of `send(again)`, each from every shard. Elasticsearch answers 200 with the other
     shards' hits when one fails: it tries another copy of a shard whose query failed, but not of one whose
     fetch failed (a node dying between the two phases, a tripped circuit breaker), so a page would miss
     whole documents without a sign. Such a search is sent once more; failing again, it is a 503 (retry)
-    rather than an answer from part of the index."""
-    responses = send()
-    if failures := _failures_in(responses):
+    rather than an answer from part of the index. A query no shard copy can run fails the same way each
+    time: an error at once. Shards stopped by the deadline's `timeout` answer with what they had found:
+    that is the deadline passed, a 503 too."""
+    responses = send(False)
+    failures = [f for r in responses for f in shard_failures(r)]
+    if failures and not query_errors_only(failures):
         log.warning("a search came back from part of the index; sending it again: %s", failures[:3])
-        responses = send()
-        if failures := _failures_in(responses):
-            raise StoreUnavailable(f"search failed on {len(failures)} shard(s): {failures[:3]}")
+        responses = send(True)
+        failures = [f for r in responses for f in shard_failures(r)]
+    if failures:
+        raise failure_error(failures)
+    if any(r.get("timed_out") for r in responses):
+        raise DeadlineExceeded("the request's time for Elasticsearch ran out while shards were searching")
     return responses
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from unittest.mock import MagicMock
 
+import elasticsearch
 import pytest
 
 from store.errors import StoreUnavailable
@@ -46,4 +47,11 @@ def test_an_empty_first_page_a_shard_failed_in_is_an_error_not_an_empty_index() 
 def test_a_shard_failing_later_in_the_scroll_is_an_error() -> None:
     client = _client(_page(["a"]), _page(["b"], failed=1))
     with pytest.raises(StoreUnavailable, match="1 shard"):
+        list(every_hit(client, "gov-v1", {"query": {"match_all": {}}}))
+
+
+def test_a_scroll_that_cannot_be_cleared_does_not_hide_why_the_scan_stopped() -> None:
+    client = _client(_page([], failed=1))
+    client.clear_scroll.side_effect = elasticsearch.ConnectionError("node gone")
+    with pytest.raises(StoreUnavailable, match="node_not_connected_exception"):
         list(every_hit(client, "gov-v1", {"query": {"match_all": {}}}))

@@ -8,7 +8,7 @@ import pytest
 
 from config.settings import EsSettings
 from store import deadline
-from store.errors import StoreUnavailable
+from store.errors import DeadlineExceeded, StoreError, StoreUnavailable
 from store.records import Cached
 from store.search_store import SearchStore, _to_hit, preference
 
@@ -77,6 +77,40 @@ def test_a_search_a_shard_failed_in_is_sent_again_and_its_second_answer_used() -
     assert [h.id for h in store.search({"size": 1}).hits] == ["d1#1"]
     assert [[h.id for h in r.hits] for r in store.msearch([{"size": 1}, {"size": 2}])] == [["d1#1"], ["d1#1"]]
     assert raw.search.call_count == 2 and raw.msearch.call_count == 2
+    first, again = (call.kwargs["searches"] for call in raw.msearch.call_args_list)
+    assert "preference" in first[0] and "preference" not in again[0]  # other copies the second time
+
+
+def test_a_query_a_shard_cannot_run_is_an_error_at_once_and_no_503() -> None:
+    raw = MagicMock()
+    answer = _answer(failed=1)
+    answer["_shards"]["failures"] = [{"shard": 0, "reason": {"type": "query_shard_exception"}}]
+    raw.msearch.return_value = {"responses": [answer]}
+    store = SearchStore(EsSettings(index="gov"), client=raw)
+    with pytest.raises(StoreError, match="query_shard_exception") as err:
+        store.msearch([{"size": 1}])
+    assert not isinstance(err.value, StoreUnavailable) and raw.msearch.call_count == 1
+
+
+def test_shards_stopped_by_the_deadline_are_a_503_not_what_they_had_found() -> None:
+    raw = MagicMock()
+    raw.search.return_value = MagicMock(body={**_answer(failed=0), "timed_out": True})
+    store = SearchStore(EsSettings(index="gov"), client=raw)
+    with pytest.raises(DeadlineExceeded):
+        store.search({"size": 1})
+
+
+def test_counts_and_phrase_checks_refuse_part_of_the_index_too() -> None:
+    raw = MagicMock()
+    raw.count.return_value = MagicMock(
+        body={"count": 1, "_shards": {"total": 3, "successful": 2, "failed": 1}}
+    )
+    raw.msearch.return_value = {"responses": [_answer(failed=1)]}
+    store = SearchStore(EsSettings(index="gov"), client=raw)
+    with pytest.raises(StoreUnavailable):
+        store.count("document")
+    with pytest.raises(StoreUnavailable):
+        store.phrases_held(["公平竞争"])
 
 
 def test_a_search_whose_shards_fail_twice_is_unavailable_not_answered_from_part_of_the_index() -> None:
