@@ -18,7 +18,7 @@ from config.settings import EsSettings
 from store.errors import IndexNotFound, ModelMismatch, StoreError, translated
 from store.lock import WriterLock
 from store.mapping import LIVE_REFRESH_INTERVAL, SCHEMA_VERSION, index_body
-from store.scan import failure_error, shard_failures
+from store.scan import check_shards
 
 log = logging.getLogger(__name__)
 
@@ -184,8 +184,7 @@ class IndexLifecycle:
                 query={"term": {"type": "document"}},
                 aggs={"per_index": {"terms": {"field": "_index", "size": len(found)}}},
             )
-        if failures := shard_failures(resp.body):
-            raise failure_error(failures)
+        check_shards(resp.body)
         counts = {b["key"]: int(b["doc_count"]) for b in resp["aggregations"]["per_index"]["buckets"]}
         out = [
             Version(

@@ -1,4 +1,5 @@
-"""every_hit: all the records a query matches, read with a scroll that lets no failed shard through.
+"""every_hit: all the records a query matches, read with a scroll that lets no failed shard through; and
+what a failed shard in any search or count response means (shard_failures, failure_error).
 
 elasticsearch.helpers.scan checks a page's shards only after yielding its hits, and not at all for an empty
 page: a shard failing in an empty first page ends its scan quietly with records missing. What reads every
@@ -26,8 +27,7 @@ def every_hit(client: Elasticsearch, index: str, body: dict[str, Any]) -> Iterat
     scroll_id = resp.get("_scroll_id")
     try:
         while True:
-            if failures := shard_failures(resp):
-                raise failure_error(failures)
+            check_shards(resp)
             hits = resp["hits"]["hits"]
             if not hits:
                 return
@@ -63,6 +63,12 @@ def shard_failures(response: dict[str, Any]) -> list[dict[str, Any]]:
         return []
     failures = shards.get("failures") or [{"reason": {"type": "unknown", "reason": "no reason given"}}]
     return [f["reason"] if isinstance(f.get("reason"), dict) else {"reason": str(f)} for f in failures]
+
+
+def check_shards(response: dict[str, Any]) -> None:
+    """Raise failure_error if any shard failed in this response."""
+    if failures := shard_failures(response):
+        raise failure_error(failures)
 
 
 def query_errors_only(failures: list[dict[str, Any]]) -> bool:

@@ -18,7 +18,7 @@ from store.client import make_client
 from store.errors import DeadlineExceeded, IndexNotFound, StoreError, status_error, translated
 from store.lifecycle import IndexLifecycle
 from store.records import RELATION_FIELDS, Cached, Hit, SearchResult, StoredDocument
-from store.scan import every_hit, failure_error, query_errors_only, shard_failures
+from store.scan import check_shards, every_hit, failure_error, query_errors_only, shard_failures
 from store.writes import WRITE_TIMEOUT, RecordWriter
 
 log = logging.getLogger(__name__)
@@ -121,8 +121,7 @@ class SearchStore(IndexLifecycle, RecordWriter):
     def count(self, record_type: str, index: str | None = None) -> int:
         with translated():
             resp = self.client.count(index=index or self.alias, query={"term": {"type": record_type}}).body
-        if failures := shard_failures(resp):  # a count of part of the index would pass for the whole
-            raise failure_error(failures)
+        check_shards(resp)  # a count of part of the index would pass for the whole
         return int(resp["count"])
 
     def search(self, body: dict[str, Any], index: str | None = None) -> SearchResult:
