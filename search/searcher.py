@@ -67,6 +67,7 @@ class Searcher:
         self.synonyms = synonyms
         self.frequencies = evidence.FrequencyCache()
         self.groups: versions.GroupCache = Lru(versions.GROUP_CACHE_SIZE)
+        self.corrections = spelling.Corrections()
 
     def warm_up(self) -> None:
         """Load the model and the dictionary before the first request."""
@@ -82,7 +83,9 @@ class Searcher:
         """Documents for a query (passages collapsed), with facets; see the API contract."""
         timing = Timing()
         u = self.analyse(p.q)
-        riders = Riders(spelling.checked(p.q) if p.q and not u.exact_number else None)
+        checked = spelling.checked(p.q) if p.q and not u.exact_number else None
+        known = self.corrections.known(checked) if checked else None
+        riders = Riders(checked if known is None else None)  # a known query skips the suggester
         fused = bool(p.q) and p.mode != "keyword" and not (u.exact_number and p.mode == "hybrid")
         if not p.q:  # browsing pages in Elasticsearch
             ranked, total, facets = self._browse(p, timing, riders)
@@ -107,15 +110,28 @@ class Searcher:
         hits = versions.attach(
             self._shape(ranked, u, answer_first), ranked, self.store, riders.generation, self.groups
         )
-        correction = (
-            spelling.correction(self.store, riders.spelling, riders.entries) if riders.spelling else None
-        )
+        correction = self._correction(checked, known, riders)
         times = timing.as_dict()
         query = {**p.as_dict(), **u.as_dict()}
         relation = "gte" if total >= self._window_for(p) and p.q and p.mode != "keyword" else "eq"
         return SearchResult(
             query, total, round(times["total_ms"]), hits, facets, times, relation, did_you_mean=correction
         )
+
+    def _correction(
+        self, checked: str | None, known: tuple[str, str | None] | None, riders: Riders
+    ) -> str | None:
+        """Did you mean: the correction known for this index generation, else found from the suggester's
+        options (riding in the query's msearch, or asked alone when the known one is from an older
+        generation) and remembered."""
+        if checked is None:
+            return None
+        if known is not None and known[0] == riders.generation:
+            return known[1]
+        entries = riders.entries if riders.spelling else self.store.spelling_options(checked)
+        found = spelling.correction(self.store, checked, entries)
+        self.corrections.found(checked, riders.generation, found)
+        return found
 
     @property
     def window(self) -> int:

@@ -15,12 +15,14 @@ from itertools import combinations, product
 from typing import Any
 
 from analyzers.textnorm import fold
+from search.cache import Lru
 from search.understand import asks
 from store.search_store import SearchStore
 
 CANDIDATES = 8  # corrections of each size checked against the index (all in one msearch)
 PER_POSITION = 20  # characters tried at each position of a two-character correction (bounds the cost)
 PAIR_MIN_CHARS = 4  # two changes in a shorter query leave too little of what was typed
+KNOWN_QUERIES = 10_000  # checked queries whose correction a process keeps (a short string or None each)
 
 # spoilt bigram offset -> known bigram -> its frequency
 Options = dict[int, dict[str, int]]
@@ -113,3 +115,24 @@ def did_you_mean(store: SearchStore, query: str) -> str | None:
     """A correction of one or two characters of the query that the index holds as a phrase, or None."""
     folded = checked(query)
     return correction(store, folded, store.spelling_options(folded)) if folded else None
+
+
+class Corrections:
+    """Each checked query's correction (or None), with the index generation it was found in
+    (search/cache.py). A portal's search box sees the same queries, typos among them, again and again; a
+    query known for this generation skips the suggester, whose fuzzy walk over the vocabulary costs ~2 ms
+    of Elasticsearch CPU for a mistyped query, and the phrase check's round trip."""
+
+    def __init__(self, size: int = KNOWN_QUERIES) -> None:
+        self._known: Lru[str, tuple[str, str | None]] = Lru(size)
+
+    def known(self, folded: str) -> tuple[str, str | None] | None:
+        """(generation, correction) found for the folded query, if any; the caller checks the generation."""
+        return self._known.get(folded)
+
+    def found(self, folded: str, generation: str | None, correction: str | None) -> None:
+        """Remember a correction found while the index was at `generation` (None: nothing is kept)."""
+        if generation is None:
+            self._known.discard(folded)
+        else:
+            self._known.put(folded, (generation, correction))

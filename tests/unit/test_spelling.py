@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.spelling import candidates, checked
+from search.spelling import Corrections, candidates, checked
 
 # The term suggester's answer for 公平竟争审查 over the sample (trimmed): two spoilt bigrams.
 ENTRIES = [
@@ -72,3 +72,14 @@ def test_questions_and_short_or_non_chinese_queries_are_not_checked() -> None:
     assert checked("公共体育场馆对老百姓免费开放吗") is None  # never a phrase of the index
     assert checked("小作坊怎么升级") is None
     assert checked("普法") is None and checked("GDP growth") is None
+
+
+def test_a_correction_is_known_with_the_generation_it_was_found_in() -> None:
+    known = Corrections(size=2)
+    assert known.known("公平竟争审查") is None
+    known.found("公平竟争审查", "gov-v1:5:0:4:10", "公平竞争审查")
+    known.found("古树名木", "gov-v1:5:0:4:10", None)  # typed right: known to have none
+    assert known.known("公平竟争审查") == ("gov-v1:5:0:4:10", "公平竞争审查")
+    assert known.known("古树名木") == ("gov-v1:5:0:4:10", None)
+    known.found("古树名木", None, None)  # no generation to key it by: forgotten, not kept unkeyed
+    assert known.known("古树名木") is None
