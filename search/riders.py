@@ -24,7 +24,7 @@ class Riders:
         """The query's bodies, then the riders'."""
         out: list[dict[str, Any] | Cached] = [*bodies, Cached(lookups.generation_body())]
         if self.spelling:
-            out.append(lookups.spelling_body(self.spelling))
+            out.append(Cached(lookups.spelling_body(self.spelling)))
         return out
 
     def taken(self, results: list[StoreResult]) -> list[StoreResult]:

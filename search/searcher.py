@@ -122,8 +122,9 @@ class Searcher:
         self, checked: str | None, known: tuple[str, str | None] | None, riders: Riders
     ) -> str | None:
         """Did you mean: the correction known for this index generation, else found from the suggester's
-        options (riding in the query's msearch, or asked alone when the known one is from an older
-        generation) and remembered."""
+        options (riding in the query's msearch, or asked alone when the index changed between the lookup
+        and the msearch's answer) and remembered."""
+        self.corrections.seen(riders.generation)
         if checked is None:
             return None
         if known is not None and known[0] == riders.generation:

@@ -22,7 +22,7 @@ from store.search_store import SearchStore
 CANDIDATES = 8  # corrections of each size checked against the index (all in one msearch)
 PER_POSITION = 20  # characters tried at each position of a two-character correction (bounds the cost)
 PAIR_MIN_CHARS = 4  # two changes in a shorter query leave too little of what was typed
-KNOWN_QUERIES = 10_000  # checked queries whose correction a process keeps (a short string or None each)
+KNOWN_QUERIES = 10_000  # checked queries whose correction a process keeps (≤ ~1 KB each with the key)
 
 # spoilt bigram offset -> known bigram -> its frequency
 Options = dict[int, dict[str, int]]
@@ -125,10 +125,18 @@ class Corrections:
 
     def __init__(self, size: int = KNOWN_QUERIES) -> None:
         self._known: Lru[str, tuple[str, str | None]] = Lru(size)
+        self.latest: str | None = None  # the newest generation a request of this process reported
 
     def known(self, folded: str) -> tuple[str, str | None] | None:
-        """(generation, correction) found for the folded query, if any; the caller checks the generation."""
-        return self._known.get(folded)
+        """(generation, correction) for the folded query if it was found in the latest generation seen (the
+        request's own generation is known only once its msearch is back: the caller checks it again)."""
+        entry = self._known.get(folded)
+        return entry if entry is not None and entry[0] == self.latest else None
+
+    def seen(self, generation: str | None) -> None:
+        """The generation a request reported: entries of earlier ones are no longer offered, so after a
+        write the suggester rides again in each query's own msearch rather than in a request of its own."""
+        self.latest = generation
 
     def found(self, folded: str, generation: str | None, correction: str | None) -> None:
         """Remember a correction found while the index was at `generation` (None: nothing is kept)."""

@@ -196,7 +196,9 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class Cached:
-    """A search body the shard request cache may answer (size 0, nothing that moves with the clock): sent
-    with request_cache and without the deadline's `timeout`, which would make every request's key unique."""
+    """A read of what the index holds rather than a ranking (its generation, the suggester's vocabulary,
+    whether a phrase occurs): size 0, nothing that moves with the clock. Sent with request_cache (the shard
+    request cache may answer it) and without the deadline's `timeout` (which would make every request's key
+    unique), and always to the same shard copies (search_store.STATE_COPIES)."""
 
     body: dict[str, Any]

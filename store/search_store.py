@@ -145,7 +145,7 @@ class SearchStore(IndexLifecycle, RecordWriter):
             for body in bodies:
                 head: dict[str, Any] = {"index": index or self.alias}
                 if not again:  # sent again after a shard failed: let Elasticsearch choose other copies
-                    head["preference"] = preference(body.body if isinstance(body, Cached) else body)
+                    head["preference"] = STATE_COPIES if isinstance(body, Cached) else preference(body)
                 if isinstance(body, Cached):
                     lines += [{**head, "request_cache": True}, body.body]
                 else:
@@ -198,11 +198,12 @@ class SearchStore(IndexLifecycle, RecordWriter):
 
     def spelling_options(self, folded_query: str) -> list[dict[str, Any]]:
         """The term suggester's entries for the query's bigrams (lookups.spelling_body)."""
-        return list(self.search(lookups.spelling_body(folded_query)).suggest.get("bigrams", []))
+        (response,) = self._msearch([Cached(lookups.spelling_body(folded_query))], None)
+        return list(response.get("suggest", {}).get("bigrams", []))
 
     def phrases_held(self, folded_phrases: list[str]) -> list[bool]:
         """Whether any passage holds each phrase (one msearch)."""
-        responses = self._msearch([lookups.phrase_count_body(p) for p in folded_phrases], None)
+        responses = self._msearch([Cached(lookups.phrase_count_body(p)) for p in folded_phrases], None)
         return [int(r.get("hits", {}).get("total", {}).get("value", 0)) > 0 for r in responses]
 
     def documents_citing(self, doc_numbers: list[str]) -> list[dict[str, Any]]:
@@ -213,6 +214,12 @@ class SearchStore(IndexLifecycle, RecordWriter):
     def suggest(self, title_seg: str, typed: str, doc_number: str | None, size: int) -> list[Hit]:
         """Document records completing what was typed (lookups.suggest_body)."""
         return self.search(lookups.suggest_body(title_seg, typed, doc_number, size)).hits
+
+
+# Every Cached read goes to this one set of shard copies. Copies refresh on their own, so a correction
+# found from the suggester and the phrase check must be read where the index generation it is kept under
+# was read (search/spelling.py), not from a copy a refresh behind or ahead.
+STATE_COPIES = "index-state"
 
 
 def preference(body: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ from config.settings import Settings
 from indexer.pipeline import Pipeline
 from search.results import SearchParams
 from search.searcher import Searcher
+from store.records import Cached
 from store.search_store import SearchStore
 from tests.fakes import FakeEmbedder
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.integration
 
 NOTICE = "关于加强{topic}工作的通知\n\n各有关部门要高度重视{topic}工作，切实抓好落实，推动工作取得实效。\n"
 TOPICS = ["古树名木保护", "农机购置补贴", "森林防火"]
-TYPO = "古树名本保护"
+TREES_TYPO, FARM_TYPO = "古树名本保护", "农机购置补帖"
 
 
 def test_a_known_typo_skips_the_suggester_until_the_index_changes(
@@ -35,27 +36,39 @@ def test_a_known_typo_skips_the_suggester_until_the_index_changes(
     Pipeline(scoped, store, embedder, segmenter).build([tmp_path])
     searcher = Searcher(scoped, store, lambda: embedder, segmenter, Synonyms(settings.analyzer.synonyms))
 
-    sent: list[Any] = []
-    msearch = store.msearch
+    riding: list[Any] = []  # bodies of the queries' own msearch
+    alone: list[str] = []  # the suggester asked in a request of its own
+    msearch, spelling_options = store.msearch, store.spelling_options
 
-    def recorded(bodies: list[Any], index: str | None = None) -> list[Any]:
-        sent.extend(bodies)
+    def recorded_msearch(bodies: list[Any], index: str | None = None) -> list[Any]:
+        riding.extend(bodies)
         return msearch(bodies, index)
 
-    monkeypatch.setattr(store, "msearch", recorded)
+    def recorded_options(folded: str) -> list[dict[str, Any]]:
+        alone.append(folded)
+        return spelling_options(folded)
 
-    def did_you_mean() -> tuple[str | None, bool]:
-        """The correction, and whether the suggester rode in the query's msearch."""
-        sent.clear()
-        found = searcher.search(SearchParams(q=TYPO, mode="keyword")).did_you_mean
-        return found, any(isinstance(b, dict) and "suggest" in b for b in sent)
+    monkeypatch.setattr(store, "msearch", recorded_msearch)
+    monkeypatch.setattr(store, "spelling_options", recorded_options)
 
-    assert did_you_mean() == ("古树名木保护", True)
-    assert did_you_mean() == ("古树名木保护", False)  # known for this generation
+    def did_you_mean(typo: str) -> tuple[str | None, bool, bool]:
+        """The correction; whether the suggester rode in the query's msearch; whether it was asked alone."""
+        riding.clear()
+        alone.clear()
+        found = searcher.search(SearchParams(q=typo, mode="keyword")).did_you_mean
+        rode = any(isinstance(b, Cached) and "suggest" in b.body for b in riding)
+        return found, rode, bool(alone)
 
-    # The only document holding the phrase is deleted: a new generation, the correction is gone.
+    assert did_you_mean(TREES_TYPO) == ("古树名木保护", True, False)
+    assert did_you_mean(FARM_TYPO) == ("农机购置补贴", True, False)
+    assert did_you_mean(TREES_TYPO) == ("古树名木保护", False, False)  # known for this generation
+
+    # The only document holding the phrase is deleted: a new generation, and the correction is gone.
     trees = searcher.search(SearchParams(q="古树名木保护", mode="keyword")).hits[0].doc_id
     assert searcher.delete_document(trees) > 0
     store.refresh()
-    assert did_you_mean() == (None, False)  # asked alone (the known one was older), then known
-    assert did_you_mean() == (None, False)
+    # The first request after the write finds out from its own msearch: the suggester is asked alone.
+    assert did_you_mean(TREES_TYPO) == (None, False, True)
+    assert did_you_mean(TREES_TYPO) == (None, False, False)
+    # Known from before the write, the other typo is checked again with the suggester in its own msearch.
+    assert did_you_mean(FARM_TYPO) == ("农机购置补贴", True, False)

@@ -139,7 +139,7 @@ def test_searches_per_query_shape(client: FlaskClient, store: Mock, q: str, mode
     question = "吗" in q
     assert len(bodies) == searches + (1 if question else 2)
     assert isinstance(bodies[searches], Cached)
-    assert question or "suggest" in bodies[-1]
+    assert question or "suggest" in bodies[-1].body
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ def test_the_generation_rides_always_and_the_suggester_when_the_query_is_checked
     plain = Riders().added([SEARCH])
     assert plain[0] == SEARCH and isinstance(plain[1], Cached) and len(plain) == 2
     checked = Riders("公平竟争").added([SEARCH])
-    assert len(checked) == 3 and checked[2]["suggest"]["bigrams"]["text"] == "公平竟争"  # type: ignore[index]
+    suggester = checked[2]
+    assert isinstance(suggester, Cached) and suggester.body["suggest"]["bigrams"]["text"] == "公平竟争"
 
 
 def test_taken_returns_the_query_results_and_reads_the_riders() -> None:

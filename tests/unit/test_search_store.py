@@ -10,7 +10,7 @@ from config.settings import EsSettings
 from store import deadline
 from store.errors import DeadlineExceeded, StoreError, StoreUnavailable
 from store.records import Cached
-from store.search_store import SearchStore, _to_hit, preference
+from store.search_store import STATE_COPIES, SearchStore, _to_hit, preference
 
 
 def test_a_client_per_timeout_step_is_made_once_and_kept() -> None:
@@ -28,7 +28,9 @@ def test_a_client_per_timeout_step_is_made_once_and_kept() -> None:
     assert 2.9 < timeout <= 3.0 + 1e-9  # rounded up to the step: never less than the deadline leaves
 
 
-def test_cached_bodies_go_without_the_deadline_timeout_and_ask_for_the_request_cache() -> None:
+def test_cached_bodies_go_to_the_same_copies_without_the_deadline_timeout_asking_for_the_request_cache() -> (
+    None
+):
     raw = MagicMock()
     raw.options.return_value = raw
     raw.msearch.return_value = {"responses": [{"hits": {"hits": []}}, {"hits": {"hits": []}}]}
@@ -40,7 +42,7 @@ def test_cached_bodies_go_without_the_deadline_timeout_and_ask_for_the_request_c
         deadline.clear(token)
     lines = raw.msearch.call_args.kwargs["searches"]
     assert lines[0] == {"index": "gov", "preference": preference({"size": 1})} and "timeout" in lines[1]
-    head = {"index": "gov", "preference": preference({"size": 0}), "request_cache": True}
+    head = {"index": "gov", "preference": STATE_COPIES, "request_cache": True}
     assert lines[2] == head and lines[3] == {"size": 0}
 
 

@@ -77,9 +77,20 @@ def test_questions_and_short_or_non_chinese_queries_are_not_checked() -> None:
 def test_a_correction_is_known_with_the_generation_it_was_found_in() -> None:
     known = Corrections(size=2)
     assert known.known("公平竟争审查") is None
+    known.seen("gov-v1:5:0:4:10")
     known.found("公平竟争审查", "gov-v1:5:0:4:10", "公平竞争审查")
     known.found("古树名木", "gov-v1:5:0:4:10", None)  # typed right: known to have none
     assert known.known("公平竟争审查") == ("gov-v1:5:0:4:10", "公平竞争审查")
     assert known.known("古树名木") == ("gov-v1:5:0:4:10", None)
     known.found("古树名木", None, None)  # no generation to key it by: forgotten, not kept unkeyed
     assert known.known("古树名木") is None
+
+
+def test_after_a_newer_generation_is_seen_older_corrections_are_not_offered() -> None:
+    known = Corrections()
+    known.seen("gov-v1:5:0:4:10")
+    known.found("公平竟争审查", "gov-v1:5:0:4:10", "公平竞争审查")
+    known.seen("gov-v1:6:0:5:15")  # a write since: the suggester rides again, in the query's own msearch
+    assert known.known("公平竟争审查") is None
+    known.seen(None)  # no generation (an alias over many indices): nothing is offered
+    assert known.known("公平竟争审查") is None
