@@ -199,6 +199,7 @@ class Cached:
     """A read of what the index holds rather than a ranking (its generation, the suggester's vocabulary,
     whether a phrase occurs): size 0, nothing that moves with the clock. Sent with request_cache (the shard
     request cache may answer it) and without the deadline's `timeout` (which would make every request's key
-    unique), and always to the same shard copies (search_store.STATE_COPIES)."""
+    unique), and to the same shard copies as every other such read (search_store.STATE_COPIES; a search
+    sent again after a shard failed lets Elasticsearch choose)."""
 
     body: dict[str, Any]
