@@ -160,9 +160,14 @@ class Searcher:
             issuerless_number=u.issuerless_number,
         )
         fetch = self._fetch(u)
+        windowed = fetch is queries.WINDOW_ONLY
         return [
-            queries.keyword_documents_body(query, n_docs, facets, fetch),
-            queries.keyword_passages_body(query, KEYWORD_EXTRA_PASSAGES, fetch),
+            queries.keyword_documents_body(
+                query, n_docs, facets, queries.RANKED_ONLY if windowed and facets else fetch
+            ),
+            queries.keyword_passages_body(
+                query, KEYWORD_EXTRA_PASSAGES, queries.PASSAGE_IDS if windowed else fetch
+            ),
         ]
 
     def _keyword_only(self, p: SearchParams, u: AnalysedQuery, timing: Timing, riders: Riders) -> _Page:
@@ -191,7 +196,8 @@ class Searcher:
         # of document, where the answer to a question usually is.
         answers = p.mode == "semantic" or u.question
         if answers:
-            bodies.append(queries.knn_passages_body(vector, p.filters, ANSWER_PASSAGES, fetch))
+            further = queries.PASSAGE_IDS if fetch is queries.WINDOW_ONLY else fetch
+            bodies.append(queries.knn_passages_body(vector, p.filters, ANSWER_PASSAGES, further))
         if p.mode == "hybrid":
             bodies += self._keyword_bodies(p, u, n, facets=False)
         # Whole-document evidence re-ranks hybrid results by relevance (one more request after fusion).
@@ -262,8 +268,9 @@ class Searcher:
 
     @staticmethod
     def _fetch(u: AnalysedQuery) -> dict[str, Any]:
-        """What the window's searches fetch: doc values only, but whole passages for a 文号 query, whose
-        ranking and folding read every number and the revision history (a handful of documents)."""
+        """What the window's searches fetch: doc values only (WINDOW_ONLY, or less where less is read:
+        _keyword_bodies, _fused), but whole passages for a 文号 query, whose ranking and folding read every
+        number and the revision history (a handful of documents)."""
         return queries.WHOLE_PASSAGES if u.exact_number else queries.WINDOW_ONLY
 
     def _shape(self, page: list[Candidate], u: AnalysedQuery, answer_first: bool = False) -> list[Any]:

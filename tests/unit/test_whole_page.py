@@ -6,9 +6,12 @@ from typing import Any
 from unittest.mock import Mock
 
 from config.settings import Settings
-from search.fusion import Candidate, PassageScore
-from search.results import Timing
+from search import versions
+from search.fusion import Candidate, PassageScore, fuse, sorted_by
+from search.results import SearchParams, Timing
 from search.searcher import build_searcher
+from search.shaping import facets_from_candidates
+from store import queries
 from store.search_store import SearchStore
 from tests.fakes import FakeEmbedder
 
@@ -46,3 +49,86 @@ def test_passages_come_from_their_own_index_then_the_alias_and_the_gone_are_drop
         (["b#0", "b#7"], "v2"),
         (["b#7", "c#0", "d#0"], None),
     ]
+
+
+def test_each_window_reads_the_doc_values_its_use_needs() -> None:
+    """Keyword mode counts its facets in Elasticsearch, so its window reads what ranks and folds; hybrid
+    counts them from the window's documents; further passages only say whose they are."""
+    searcher = build_searcher(Settings(), Mock(spec=SearchStore), FakeEmbedder())
+    p = SearchParams(q="古树名木", mode="keyword")
+    u = searcher.analyse(p.q)
+    documents, passages = searcher._keyword_bodies(p, u, 100)
+    assert "aggs" in documents and documents["docvalue_fields"] == queries.RANKING_FIELDS
+    assert passages["docvalue_fields"] == ["doc_id", "passage_id"]
+    documents, passages = searcher._keyword_bodies(p, u, 100, facets=False)
+    assert "aggs" not in documents and documents["docvalue_fields"] == queries.WINDOW_FIELDS
+    assert passages["docvalue_fields"] == ["doc_id", "passage_id"]
+
+
+_RECORDS = [  # whole sources: three versions of one regulation and two documents of their own
+    {
+        "doc_id": "r3",
+        "date": "2020-05-01",
+        "version_group": "g",
+        "kind": "条例",
+        "issuer": "国务院",
+        "effective_from": "2020-06-01",
+        "title": "条例",
+        "text": "...",
+    },
+    {
+        "doc_id": "r2",
+        "date": "2015-05-01",
+        "version_group": "g",
+        "kind": "条例",
+        "issuer": "国务院",
+        "superseded_by": "r3",
+        "title": "条例",
+        "text": "...",
+    },
+    {
+        "doc_id": "r1",
+        "date": "2010-05-01",
+        "version_group": "g",
+        "kind": "条例",
+        "issuer": "国务院",
+        "superseded_by": "r2",
+        "repealed_by": "x",
+        "title": "条例",
+        "text": "...",
+    },
+    {
+        "doc_id": "a",
+        "date": "2021-01-01",
+        "kind": "通知",
+        "issuer": "区政府",
+        "stated_validity": "已失效",
+        "title": "通知",
+        "text": "...",
+    },
+    {"doc_id": "b", "kind": "意见", "issuer": "区政府", "expires_on": "2999-01-01", "title": "意见"},
+]
+
+
+def _window(fields: list[str] | None) -> list[Candidate]:
+    out = []
+    for score, record in zip((2.0, 5.0, 3.0, 3.0, 1.0), _RECORDS, strict=True):
+        source = {k: v for k, v in record.items() if fields is None or k in fields}
+        out.append(Candidate(record["doc_id"], source, keyword=score))
+    return out
+
+
+def test_the_window_fields_rank_fold_and_count_as_whole_sources_do() -> None:
+    """What a window reads from doc values is enough for what is done with it before the page is made
+    whole: ranking (ties by date), folding versions, sorting by date and, from WINDOW_FIELDS, the facets."""
+
+    def ranked(fields: list[str] | None, sort: str) -> list[str]:
+        folded = versions.fold(sorted_by(fuse(_window(fields), (1.0, 0.0), None), sort), None)
+        return [c.doc_id for c in folded]
+
+    assert ranked(None, "relevance") == ["r3", "a", "b"]  # r2 ranks first, its current version stands
+    assert ranked(None, "date") == ["a", "r3", "b"]
+    for sort in ("relevance", "date"):
+        assert ranked(queries.RANKING_FIELDS, sort) == ranked(None, sort)
+    assert facets_from_candidates(_window(queries.WINDOW_FIELDS)) == facets_from_candidates(_window(None))
+    assert facets_from_candidates(_window(queries.RANKING_FIELDS)) != facets_from_candidates(_window(None))
