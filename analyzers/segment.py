@@ -10,6 +10,7 @@ import html
 import logging
 import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 import jieba
@@ -21,8 +22,8 @@ log = logging.getLogger(__name__)
 
 PRE = "\x01"
 POST = "\x02"
-# Highlight markers (mark_terms, restore_highlight): control characters that the indexer strips from text,
-# so they cannot collide with document content (a literal "<em>" in a document stays text); text_seg never
+# Highlight markers (restore_highlight): control characters that the indexer strips from text, so they
+# cannot collide with document content (a literal "<em>" in a document stays text); text_seg never
 # contains them.
 _MARKERS = str.maketrans({PRE: " ", POST: " "})
 
@@ -100,62 +101,67 @@ class Segmenter:
         kept = [t for t in tokens if t not in self.stop_words]
         return kept or tokens
 
-    def restore_highlight(self, original: str, highlighted_seg: str, pre: str = PRE, post: str = POST) -> str:
-        """HTML of original with <em> where mark_terms marked text_seg tokens; everything escaped."""
-        return restore_highlight(original, highlighted_seg, pre, post)
+    def restore_highlight(self, original: str, text_seg: str, spans: Spans) -> str:
+        """HTML of original with <em> around what mark_terms found in its text_seg; everything escaped."""
+        return restore_highlight(original, text_seg, spans)
 
 
 # Original characters with no counterpart in text_seg: whitespace (re's \s is exactly str.isspace) and
 # stray marker characters.
 _GAPS = re.compile(f"[\\s{PRE}{POST}]+")
 
+# Stretches of a text_seg's non-space characters, (start, end): where the query's words are (mark_terms).
+Spans = tuple[tuple[int, int], ...]
 
-def mark_terms(text_seg: str, terms: frozenset[str], pre: str = PRE, post: str = POST) -> str | None:
-    """text_seg with pre/post around each token that is one of terms (what a highlighter over the
-    whitespace-split field would mark), or None when none is."""
-    tokens = text_seg.split(" ")
-    if terms.isdisjoint(tokens):
+
+@lru_cache(maxsize=1024)
+def _whole_tokens(terms: frozenset[str]) -> re.Pattern[str] | None:
+    """Any of terms as a whole token of a text_seg (between spaces or at its ends); None for no term a
+    token could be."""
+    words = sorted((t for t in terms if t and " " not in t), key=lambda t: (-len(t), t))
+    if not words:
         return None
-    return " ".join(f"{pre}{t}{post}" if t in terms else t for t in tokens)
+    return re.compile(f"(?<![^ ])(?:{'|'.join(map(re.escape, words))})(?![^ ])")
 
 
-def restore_highlight(original: str, highlighted_seg: str, pre: str = PRE, post: str = POST) -> str:
-    """HTML of original with <em> where text_seg was marked; everything else escaped. Falls back to the plain
-    escaped original when the two disagree.
+def mark_terms(text_seg: str, terms: frozenset[str]) -> Spans | None:
+    """Where text_seg's tokens that are one of terms lie (what a highlighter over the whitespace-split
+    field would mark), as spans of its non-space characters; None when no token is one. One regex scan:
+    this runs for every passage of every result page."""
+    pattern = _whole_tokens(terms)
+    if pattern is None:
+        return None
+    spans: list[tuple[int, int]] = []
+    spaces = scanned = 0
+    for m in pattern.finditer(text_seg):
+        spaces += text_seg.count(" ", scanned, m.start())
+        scanned = m.start()
+        start = m.start() - spaces
+        spans.append((start, start + m.end() - m.start()))
+    return tuple(spans) or None
+
+
+def restore_highlight(original: str, text_seg: str, spans: Spans) -> str:
+    """HTML of original with <em> around the spans of its text_seg's non-space characters (mark_terms);
+    everything else escaped. Falls back to the plain escaped original when the two disagree.
 
     text_seg holds the original's non-whitespace characters (folded, one for one) with spaces between
-    tokens, so a marker after the k-th such character belongs after the k-th non-gap original character.
-    Works on slices, not characters: this runs for every passage of every result page.
+    tokens, so its k-th non-space character is the original's k-th non-gap character. Works on slices, not
+    characters: this runs for every passage of every result page.
     """
-    tags: list[tuple[int, bool]] = []  # (non-space characters of text_seg before the marker, opening)
-    chars: list[str] = []
-    count = 0
-    for piece in _split_markers(highlighted_seg, pre, post):
-        if piece in (pre, post):
-            tags.append((count, piece == pre))
-        else:
-            kept = piece.replace(" ", "")
-            chars.append(kept)
-            count += len(kept)
-    seg_chars = "".join(chars)
     text = _without_markers(original)  # stray marker characters would read as marks
-    if not _same_characters(text, seg_chars):
+    if not _same_characters(text, text_seg.replace(" ", "")):
         log.warning("highlight does not match its text; showing it unmarked")
         return html.escape(text)
     position = _NonGapPositions(text)
     out: list[str] = []
-    done = depth = 0
-    for k, opening in tags:
-        if opening:
-            at = position(k)
-        elif depth == 0:
-            continue  # a closing marker with nothing open
-        else:
-            at = max(done, position(k - 1) + 1 if k > 0 else 0)  # an empty <em></em> stays empty
-        out += (text[done:at], PRE if opening else POST)
-        depth += 1 if opening else -1
-        done = at
-    out += (text[done:], POST * depth)  # a marker left open runs to the end
+    done = 0
+    for start, end in spans:
+        at = max(done, position(start))
+        close = max(at, position(end - 1) + 1) if end > start else at  # the gap after a word stays out
+        out += (text[done:at], PRE, text[at:close], POST)
+        done = close
+    out.append(text[done:])
     # One escape over the whole text: html.escape leaves the marker characters alone.
     return html.escape("".join(out)).replace(PRE, "<em>").replace(POST, "</em>")
 
@@ -190,11 +196,6 @@ class _NonGapPositions:
             return self.length
         runs = bisect.bisect_right(self.before, k)  # gap runs before the k-th non-gap character
         return k + (self.skipped[runs - 1] if runs else 0)
-
-
-def _split_markers(highlighted: str, pre: str, post: str) -> list[str]:
-    """The highlighted text cut into runs of text and single pre/post markers."""
-    return [piece for piece in re.split(f"({re.escape(pre)}|{re.escape(post)})", highlighted) if piece]
 
 
 def _without_markers(text: str) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from analyzers.segment import Spans
 from analyzers.textnorm import fold
 from store.records import Hit
 from store.records import SearchResult as StoreResult
@@ -54,9 +55,9 @@ class PassageScore:
     source: dict[str, Any]
     keyword: float = 0.0
     semantic: float = 0.0
-    # text_seg with the query's words between marker characters: set for the passages shown, not for
-    # every passage gathered
-    highlight: str | None = None
+    # where the query's words are in text_seg (analyzers.segment.mark_terms): set for the passages shown,
+    # not for every passage gathered
+    highlight: Spans | None = None
     score: float = 0.0
     coverage: float = 0.0  # share of the query's words found in the passage
     fused: float = 0.0  # the passage's fused keyword and semantic score, before its coverage counts

@@ -15,10 +15,13 @@ VALIDITY = "validity"  # a facet counted by status (a filters aggregation, not t
 
 
 def passage_of(p: PassageScore, segmenter: Segmenter) -> Passage:
-    """The passage with its highlight: text_seg with the query's words between marker characters
-    (analyzers.segment.mark_terms) mapped back onto the text as escaped HTML; None means no word matched."""
+    """The passage with its highlight: where the query's words are in its text_seg (analyzers.segment
+    .mark_terms) mapped back onto the text as escaped HTML; None means no word matched."""
     text = str(p.source.get("text", ""))
-    highlight = html.escape(text) if p.highlight is None else segmenter.restore_highlight(text, p.highlight)
+    if p.highlight is None:
+        highlight = html.escape(text)
+    else:
+        highlight = segmenter.restore_highlight(text, str(p.source.get("text_seg", "")), p.highlight)
     return Passage(p.passage_id, text, highlight, str(p.source.get("heading") or ""))
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import json
 import logging
 import os
 import socket
 import sys
 import time
+from typing import Any
 
 from config.settings import load_settings
 
@@ -88,6 +90,15 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
+def ready_worker(worker: Any) -> None:
+    """A worker's app loaded: the model and the dictionary loaded before the first request, then what is
+    loaded so far (~84k long-lived objects: the app, the dictionary, the model's session) put out of the
+    garbage collector's sight, which would otherwise walk them again on every full collection (collection
+    per keyword request 0.08 -> 0.03 ms, docs/benchmarks.md)."""
+    worker.wsgi.extensions["searcher"].warm_up()
+    gc.freeze()
+
+
 def run_gunicorn(host: str, port: int, ops_port: int = 0) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -103,7 +114,7 @@ def run_gunicorn(host: str, port: int, ops_port: int = 0) -> None:
         def load_config(self) -> None:
             for key, value in gunicorn_options(host, port, ops_port).items():
                 self.cfg.set(key, value)
-            self.cfg.set("post_worker_init", lambda worker: worker.wsgi.extensions["searcher"].warm_up())
+            self.cfg.set("post_worker_init", ready_worker)
 
         def load(self) -> object:
             return create_app()

@@ -80,11 +80,6 @@ def test_query_tokens_never_empty(segmenter: Segmenter) -> None:
     assert segmenter.query_tokens("，。") == []
 
 
-def _mark(seg: str, words: set[str]) -> str:
-    """What Elasticsearch returns for the whole text_seg with pre/post tags \\x01 \\x02 around matched tokens."""
-    return " ".join(f"\x01{t}\x02" if t in words else t for t in seg.split(" "))
-
-
 @pytest.mark.parametrize(
     ("original", "words", "expected"),
     [
@@ -100,24 +95,24 @@ def _mark(seg: str, words: set[str]) -> str:
             "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;<em>政务</em>公开",
         ),
         ("第一条\n保护古树", {"保护"}, "第一条\n<em>保护</em>古树"),
+        ("古树名木", {"古树", "名木"}, "<em>古树</em><em>名木</em>"),  # next to each other, each its own
     ],
 )
 def test_restore_highlight(segmenter: Segmenter, original: str, words: set[str], expected: str) -> None:
-    marked = _mark(segmenter.seg_field(original), words)
-    assert segmenter.restore_highlight(original, marked) == expected
+    seg = segmenter.seg_field(original)
+    spans = mark_terms(seg, frozenset(words))
+    assert spans is not None
+    assert segmenter.restore_highlight(original, seg, spans) == expected
 
 
-def test_restore_highlight_spanning_several_tokens(segmenter: Segmenter) -> None:
-    original = "推进政务公开工作"
-    assert restore_highlight(original, "推进 \x01政务 公开\x02 工作") == "推进<em>政务公开</em>工作"
-
-
-def test_restore_highlight_with_custom_tags() -> None:
-    assert restore_highlight("古树名木", "古树 <<名木>>", "<<", ">>") == "古树<em>名木</em>"
+def test_restore_highlight_spanning_several_tokens() -> None:
+    assert (
+        restore_highlight("推进政务公开工作", "推进 政务 公开 工作", ((2, 6),)) == "推进<em>政务公开</em>工作"
+    )
 
 
 def test_restore_highlight_mismatch_falls_back_to_escaped_text() -> None:
-    assert restore_highlight("<b>完全不同</b>", "\x01别的\x02 文本") == "&lt;b&gt;完全不同&lt;/b&gt;"
+    assert restore_highlight("<b>完全不同</b>", "别的 文本", ((0, 2),)) == "&lt;b&gt;完全不同&lt;/b&gt;"
 
 
 _SEGMENTER = Segmenter(AnalyzerSettings())
@@ -134,25 +129,17 @@ def test_seg_field_round_trips_through_restore(text: str) -> None:
     seg = _SEGMENTER.seg_field(text)
     assert "\x01" not in seg and "\x02" not in seg and "  " not in seg
     assert seg.replace(" ", "") == "".join(fold(text).replace("\x01", " ").replace("\x02", " ").split())
-    assert restore_highlight(text, seg) == html.escape(text.replace("\x01", "").replace("\x02", ""))
+    assert restore_highlight(text, seg, ()) == html.escape(text.replace("\x01", "").replace("\x02", ""))
 
 
-def test_read_user_dict_skips_comments(tmp_path: Path) -> None:
-    path = tmp_path / "dict.txt"
-    path.write_text("# comment\n古樹 3000 n\n\n名木\n", encoding="utf-8")
-    assert read_user_dict(path) == [("古树", 3000, "n"), ("名木", None, None)]
-
-
-@pytest.mark.parametrize(
-    ("marked", "expected"),
-    [
-        ("古树 \x01名木", "古树<em>名木</em>"),  # left open: closed at the end
-        ("古树\x02 名木", "古树名木"),  # a stray closing marker is dropped
-        ("\x01\x02古树 名木", "<em></em>古树名木"),
-    ],
-)
-def test_restore_highlight_unbalanced_markers(marked: str, expected: str) -> None:
-    assert restore_highlight("古树名木", marked) == expected
+def _token_spans(tokens: list[str], marked: list[bool]) -> tuple[tuple[int, int], ...]:
+    """The reference: spans of the marked tokens, counted in non-space characters."""
+    spans, at = [], 0
+    for token, m in zip(tokens, marked, strict=True):
+        if m:
+            spans.append((at, at + len(token)))
+        at += len(token)
+    return tuple(spans)
 
 
 @settings(max_examples=150, deadline=None)
@@ -161,26 +148,45 @@ def test_restore_highlight_unbalanced_markers(marked: str, expected: str) -> Non
     st.data(),
 )
 def test_restore_highlight_marks_exactly_the_marked_tokens(text: str, data: st.DataObject) -> None:
-    tokens = _SEGMENTER.seg_field(text).split(" ")
+    seg = _SEGMENTER.seg_field(text)
+    tokens = seg.split(" ")
     marked = data.draw(st.lists(st.booleans(), min_size=len(tokens), max_size=len(tokens)))
-    out = restore_highlight(
-        text, " ".join(f"\x01{t}\x02" if m else t for t, m in zip(tokens, marked, strict=True))
-    )
+    out = restore_highlight(text, seg, _token_spans(tokens, marked))
     assert html.unescape(out.replace("<em>", "").replace("</em>", "")) == text  # nothing inserted or lost
     assert out.count("<em>") == out.count("</em>") == sum(marked)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["古树", "名木", "保护", "古树名木", "区", "a+b", "(", "，", "."]), max_size=12),
+    st.sets(st.sampled_from(["古树", "名木", "保护", "古树名木", "区", "a+b", "(", "树", "", "名 木"])),
+)
+def test_mark_terms_finds_the_tokens_that_are_terms(tokens: list[str], terms: set[str]) -> None:
+    """One regex scan finds what splitting text_seg and looking each token up would (an empty term marks
+    nothing)."""
+    seg = " ".join(tokens)
+    expected = _token_spans(seg.split(" "), [bool(t) and t in terms for t in seg.split(" ")])
+    assert mark_terms(seg, frozenset(terms)) == (expected or None)
+
+
 def test_mark_terms_marks_whole_tokens_only() -> None:
     seg = "加强 古树名木 保护 , 保护区 建设"
-    assert mark_terms(seg, frozenset({"保护", "建设"})) == "加强 古树名木 \x01保护\x02 , 保护区 \x01建设\x02"
+    assert mark_terms(seg, frozenset({"保护", "建设"})) == ((6, 8), (12, 14))
     assert mark_terms(seg, frozenset({"古树"})) is None  # part of a token is no match
     assert mark_terms(seg, frozenset()) is None
 
 
 def test_marked_terms_restore_onto_the_original(segmenter: Segmenter) -> None:
     original = "加強古樹名木保護，保護區建設"
-    marked = mark_terms(segmenter.seg_field(original), frozenset(segmenter.query_tokens("古树名木 保护")))
-    assert marked is not None
-    html_out = restore_highlight(original, marked)
+    seg = segmenter.seg_field(original)
+    spans = mark_terms(seg, frozenset(segmenter.query_tokens("古树名木 保护")))
+    assert spans is not None
+    html_out = restore_highlight(original, seg, spans)
     assert html_out.replace("<em>", "").replace("</em>", "") == original
     assert "<em>保護</em>，" in html_out and "保護區建設" in html_out  # 保護區 is another word
+
+
+def test_read_user_dict_skips_comments(tmp_path: Path) -> None:
+    path = tmp_path / "dict.txt"
+    path.write_text("# comment\n古樹 3000 n\n\n名木\n", encoding="utf-8")
+    assert read_user_dict(path) == [("古树", 3000, "n"), ("名木", None, None)]

@@ -3,13 +3,15 @@ listeners."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import socket
+from types import SimpleNamespace
 
 import pytest
 
-from service.__main__ import JsonFormatter, gunicorn_options, port_in_use, run_gunicorn
+from service.__main__ import JsonFormatter, gunicorn_options, port_in_use, ready_worker, run_gunicorn
 
 
 def _record(name: str, msg: str, args: tuple[object, ...] = (), **extra: object) -> logging.LogRecord:
@@ -51,3 +53,17 @@ def test_only_a_listener_counts_as_in_use() -> None:
 def test_the_operations_port_cannot_be_the_public_one() -> None:
     with pytest.raises(SystemExit, match="must differ"):
         run_gunicorn("127.0.0.1", 8520, 8520)
+
+
+def test_a_ready_worker_has_warmed_up_and_frozen_what_it_loaded() -> None:
+    warmed: list[bool] = []
+    loaded = [object() for _ in range(100)]  # tracked objects the worker holds before its first request
+    worker = SimpleNamespace(
+        wsgi=SimpleNamespace(extensions={"searcher": SimpleNamespace(warm_up=lambda: warmed.append(True))})
+    )
+    try:
+        ready_worker(worker)
+        assert warmed == [True]
+        assert gc.get_freeze_count() >= len(loaded)
+    finally:
+        gc.unfreeze()

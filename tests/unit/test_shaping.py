@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from analyzers.segment import Segmenter
+from analyzers.segment import Segmenter, mark_terms
 from config.settings import Settings
 from search.fusion import Candidate, PassageScore
 from search.results import FacetBucket, Passage, document_url
@@ -25,41 +25,42 @@ SOURCE = {
 
 
 def passage(
-    pid: str, text: str, score: float, highlight: str | None = None, heading: str = ""
+    pid: str, text: str, score: float, text_seg: str = "", words: tuple[str, ...] = (), heading: str = ""
 ) -> PassageScore:
-    return PassageScore(
-        pid, {"passage_id": pid, "text": text, "heading": heading}, highlight=highlight, score=score
-    )
+    """A passage as the searcher shapes it: the query's words found in its text_seg."""
+    source = {"passage_id": pid, "text": text, "text_seg": text_seg, "heading": heading}
+    return PassageScore(pid, source, highlight=mark_terms(text_seg, frozenset(words)), score=score)
 
 
 def strip_tags(markup: str) -> str:
     return re.sub(r"</?em>", "", markup)
 
 
-def highlight_html(text: str, highlighted_seg: str | None, segmenter: Segmenter) -> str:
-    return passage_of(passage("p", text, 0.0, highlighted_seg), segmenter).highlight
+def highlight_html(text: str, text_seg: str, words: tuple[str, ...], segmenter: Segmenter) -> str:
+    return passage_of(passage("p", text, 0.0, text_seg, words), segmenter).highlight
 
 
 def test_highlight_marks_words_without_inserting_spaces() -> None:
     text = "加强古树名木保护工作。"
-    out = highlight_html(text, "加强 \x01古树\x02 名木 \x01保护\x02 工作 。", SEGMENTER)
+    out = highlight_html(text, "加强 古树 名木 保护 工作 。", ("古树", "保护"), SEGMENTER)
     assert out == "加强<em>古树</em>名木<em>保护</em>工作。"
     assert strip_tags(out) == html.escape(text)
 
 
 def test_highlight_escapes_markup_in_the_text() -> None:
     text = "依据<条例>第3条&附件"
-    out = highlight_html(text, "依据 < \x01条例\x02 > 第 3 条 & 附件", SEGMENTER)
+    out = highlight_html(text, "依据 < 条例 > 第 3 条 & 附件", ("条例",), SEGMENTER)
     assert "<条例>" not in out and "<em>条例</em>" in out
     assert strip_tags(out) == html.escape(text)
 
 
 def test_highlight_of_an_unmatched_passage_is_the_escaped_text() -> None:
-    assert highlight_html("a<b>古树", None, SEGMENTER) == "a&lt;b&gt;古树"
+    assert highlight_html("a<b>古树", "a < b > 古树", (), SEGMENTER) == "a&lt;b&gt;古树"
+    assert highlight_html("a<b>古树", "a < b > 古树", ("名木",), SEGMENTER) == "a&lt;b&gt;古树"
 
 
 def test_passage_of() -> None:
-    p = passage("d1#2", "古树名木。", 1.0, "\x01古树\x02 名木 。", heading="一、总则")
+    p = passage("d1#2", "古树名木。", 1.0, "古树 名木 。", ("古树",), heading="一、总则")
     assert passage_of(p, SEGMENTER) == Passage("d1#2", "古树名木。", "<em>古树</em>名木。", "一、总则")
 
 
