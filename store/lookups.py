@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from store.queries import DOCUMENT, PASSAGE, WHOLE_PASSAGES
+from store.queries import DOCUMENT, PASSAGE
 
 # A document page's passages, in order.
 DOCUMENT_PASSAGE_FIELDS = ["passage_id", "ordinal", "heading", "start", "end", "text"]
@@ -54,8 +54,10 @@ def document_passages_body(doc_id: str) -> dict[str, Any]:
 
 
 def passages_body(passage_ids: list[str]) -> dict[str, Any]:
-    """These passages, whole (a ranked window's page: store.queries.WINDOW_ONLY)."""
-    return {"query": {"ids": {"values": passage_ids}}, "size": len(passage_ids), **WHOLE_PASSAGES}
+    """These passages, whole (a ranked window's page: store.queries.WINDOW_ONLY): their stored _source as
+    it is, which Elasticsearch sends without parsing it, where picking SEARCH_FIELDS out of it cost ~0.2 ms
+    more per page (a few unused fields ride along)."""
+    return {"query": {"ids": {"values": passage_ids}}, "size": len(passage_ids), "_source": True}
 
 
 def passage_vectors_body(doc_id: str) -> dict[str, Any]:

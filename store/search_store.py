@@ -167,7 +167,7 @@ class SearchStore(IndexLifecycle, RecordWriter):
         return [h.source for h in self.search(lookups.document_passages_body(doc_id)).hits]
 
     def passages(self, passage_ids: list[str], index: str | None = None) -> dict[str, dict[str, Any]]:
-        """passage_id -> the whole passage (queries.SEARCH_FIELDS), read from `index` (the concrete index
+        """passage_id -> the whole passage (its _source), read from `index` (the concrete index
         that ranked them: the alias may have moved since), else from the alias if that index is gone."""
         if not passage_ids:
             return {}
