@@ -10,7 +10,6 @@ import html
 import logging
 import re
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 import jieba
@@ -114,30 +113,17 @@ _GAPS = re.compile(f"[\\s{PRE}{POST}]+")
 Spans = tuple[tuple[int, int], ...]
 
 
-@lru_cache(maxsize=1024)
-def _whole_tokens(terms: frozenset[str]) -> re.Pattern[str] | None:
-    """Any of terms as a whole token of a text_seg (between spaces or at its ends); None for no term a
-    token could be."""
-    words = sorted((t for t in terms if t and " " not in t), key=lambda t: (-len(t), t))
-    if not words:
-        return None
-    return re.compile(f"(?<![^ ])(?:{'|'.join(map(re.escape, words))})(?![^ ])")
-
-
 def mark_terms(text_seg: str, terms: frozenset[str]) -> Spans | None:
     """Where text_seg's tokens that are one of terms lie (what a highlighter over the whitespace-split
-    field would mark), as spans of its non-space characters; None when no token is one. One regex scan:
-    this runs for every passage of every result page."""
-    pattern = _whole_tokens(terms)
-    if pattern is None:
-        return None
+    field would mark), as spans of its non-space characters; None when no token is one. One set lookup
+    per token, whatever the number of terms (a regex alternation of the terms was ~20 % faster for a
+    short query and twice as slow for a pasted paragraph's hundred)."""
     spans: list[tuple[int, int]] = []
-    spaces = scanned = 0
-    for m in pattern.finditer(text_seg):
-        spaces += text_seg.count(" ", scanned, m.start())
-        scanned = m.start()
-        start = m.start() - spaces
-        spans.append((start, start + m.end() - m.start()))
+    at = 0
+    for token in text_seg.split(" "):
+        if token and token in terms:
+            spans.append((at, at + len(token)))
+        at += len(token)
     return tuple(spans) or None
 
 
