@@ -160,14 +160,11 @@ class Searcher:
             issuerless_number=u.issuerless_number,
         )
         fetch = self._fetch(u)
-        windowed = fetch is queries.WINDOW_ONLY
+        # Facets counted by Elasticsearch: the window reads only what ranks and folds.
+        documents = queries.RANKED_ONLY if facets and fetch is queries.WINDOW_ONLY else fetch
         return [
-            queries.keyword_documents_body(
-                query, n_docs, facets, queries.RANKED_ONLY if windowed and facets else fetch
-            ),
-            queries.keyword_passages_body(
-                query, KEYWORD_EXTRA_PASSAGES, queries.PASSAGE_IDS if windowed else fetch
-            ),
+            queries.keyword_documents_body(query, n_docs, facets, documents),
+            queries.keyword_passages_body(query, KEYWORD_EXTRA_PASSAGES, self._further(fetch)),
         ]
 
     def _keyword_only(self, p: SearchParams, u: AnalysedQuery, timing: Timing, riders: Riders) -> _Page:
@@ -196,8 +193,7 @@ class Searcher:
         # of document, where the answer to a question usually is.
         answers = p.mode == "semantic" or u.question
         if answers:
-            further = queries.PASSAGE_IDS if fetch is queries.WINDOW_ONLY else fetch
-            bodies.append(queries.knn_passages_body(vector, p.filters, ANSWER_PASSAGES, further))
+            bodies.append(queries.knn_passages_body(vector, p.filters, ANSWER_PASSAGES, self._further(fetch)))
         if p.mode == "hybrid":
             bodies += self._keyword_bodies(p, u, n, facets=False)
         # Whole-document evidence re-ranks hybrid results by relevance (one more request after fusion).
@@ -269,9 +265,16 @@ class Searcher:
     @staticmethod
     def _fetch(u: AnalysedQuery) -> dict[str, Any]:
         """What the window's searches fetch: doc values only (WINDOW_ONLY, or less where less is read:
-        _keyword_bodies, _fused), but whole passages for a 文号 query, whose ranking and folding read every
-        number and the revision history (a handful of documents)."""
+        RANKED_ONLY in _keyword_bodies, _further), but whole passages for a 文号 query, whose ranking and
+        folding read every number and the revision history (a handful of documents)."""
         return queries.WHOLE_PASSAGES if u.exact_number else queries.WINDOW_ONLY
+
+    @staticmethod
+    def _further(fetch: dict[str, Any]) -> dict[str, Any]:
+        """What a search for further passages (a document's second and third, either side) fetches: only
+        whose they are when the window is ranked on doc values, since the shown ones are made whole with
+        the page (_whole)."""
+        return queries.PASSAGE_IDS if fetch is queries.WINDOW_ONLY else fetch
 
     def _shape(self, page: list[Candidate], u: AnalysedQuery, answer_first: bool = False) -> list[Any]:
         for c in page:  # only the passages shown are ordered and marked

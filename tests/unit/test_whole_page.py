@@ -63,6 +63,8 @@ def test_each_window_reads_the_doc_values_its_use_needs() -> None:
     documents, passages = searcher._keyword_bodies(p, u, 100, facets=False)
     assert "aggs" not in documents and documents["docvalue_fields"] == queries.WINDOW_FIELDS
     assert passages["docvalue_fields"] == ["doc_id", "passage_id"]
+    assert searcher._further(queries.WINDOW_ONLY) is queries.PASSAGE_IDS  # the kNN answers too
+    assert searcher._further(queries.WHOLE_PASSAGES) is queries.WHOLE_PASSAGES  # a 文号 query's
 
 
 _RECORDS = [  # whole sources: three versions of one regulation and two documents of their own
