@@ -91,28 +91,47 @@ class Status:
 
 
 def validity_status(fields: Mapping[str, Any], today: dt.date | str) -> Status:
-    """Status of a stored document on `today`. fields: effective_from, expires_on, superseded_by,
-    repealed_by, stated_validity (labelled 有效性), as stored (missing keys count as unknown)."""
+    """Status of a stored document on `today`, with its reason. fields: effective_from, expires_on,
+    superseded_by, repealed_by, stated_validity (labelled 有效性), as stored (missing keys count as unknown)."""
     day = today.isoformat() if isinstance(today, dt.date) else today
+    status = status_on(fields, day)
+    return Status(status, _reason(status, fields, day))
+
+
+def status_on(fields: Mapping[str, Any], day: str) -> str:
+    """validity_status's status alone, `day` an ISO date (facets count it for every ranked document:
+    no reason is formatted)."""
     effective, expires = fields.get("effective_from"), fields.get("expires_on")
     stated = fields.get("stated_validity") or ""
     if fields.get("repealed_by") or "废止" in stated:
-        return Status("repealed", "已废止")
+        return "repealed"
     if fields.get("superseded_by"):
-        return Status("superseded", "已被新版本修订")
-    if expires and expires < day:
-        return Status("expired", f"有效期至{_cn(expires)}，已届满")
-    if "失效" in stated:
-        return Status("expired", "已失效")
+        return "superseded"
+    if (expires and expires < day) or "失效" in stated:
+        return "expired"
     if effective and effective > day:
-        return Status("not_yet_effective", f"自{_cn(effective)}起施行")
-    if expires:
-        return Status("current", f"有效期至{_cn(expires)}")
-    if effective:
-        return Status("current", f"自{_cn(effective)}起施行")
-    if "有效" in stated:
-        return Status("current", "现行有效")
-    return Status("unknown", "未载明施行日期")
+        return "not_yet_effective"
+    if expires or effective or "有效" in stated:
+        return "current"
+    return "unknown"
+
+
+def _reason(status: str, fields: Mapping[str, Any], day: str) -> str:
+    """Why a document has its status (status_on's branch), for people."""
+    effective, expires = fields.get("effective_from") or "", fields.get("expires_on") or ""
+    if status == "repealed":
+        return "已废止"
+    if status == "superseded":
+        return "已被新版本修订"
+    if status == "expired":
+        return f"有效期至{_cn(expires)}，已届满" if expires and expires < day else "已失效"
+    if status == "not_yet_effective":
+        return f"自{_cn(effective)}起施行"
+    if status == "current":
+        return (
+            f"有效期至{_cn(expires)}" if expires else f"自{_cn(effective)}起施行" if effective else "现行有效"
+        )
+    return "未载明施行日期"
 
 
 def _cn(iso: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import Any
 
 from analyzers.segment import Segmenter
+from analyzers.validity import status_on
 from search.fusion import Candidate, PassageScore, best_passages
 from search.results import FacetBucket, Hit, Passage, document_url
 from search.versions import validity_of
@@ -63,13 +65,14 @@ def facets_from_aggs(aggs: dict[str, Any]) -> dict[str, list[FacetBucket]]:
 def facets_from_candidates(candidates: list[Candidate]) -> dict[str, list[FacetBucket]]:
     """Facets over a fused candidate set (where no single Elasticsearch query saw all of it)."""
     counts: dict[str, dict[Any, int]] = {name: {} for name in (*FACETS, VALIDITY)}
+    day = dt.date.today().isoformat()
     for c in candidates:
         date = c.source.get("date")
         values = {
             "issuer": c.source.get("issuer"),
             "kind": c.source.get("kind"),
             "year": int(str(date)[:4]) if date else None,
-            VALIDITY: validity_of(c.source).status,
+            VALIDITY: status_on(c.source, day),
         }
         for name, value in values.items():
             if value is not None:

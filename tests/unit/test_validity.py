@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from analyzers.validity import TextValidity, extract_validity, validity_status
+from analyzers.validity import TextValidity, extract_validity, status_on, validity_status
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,4 @@ def test_validity_status(fields: dict[str, str], status: str, reason: str) -> No
     result = validity_status(fields, TODAY)
     assert (result.status, result.reason) == (status, reason)
     assert validity_status(fields, "2025-07-01") == result
+    assert status_on(fields, "2025-07-01") == status  # what facets count
