@@ -21,7 +21,7 @@ from search import answers, versions
 from search.fusion import Candidate, best_passages
 from search.results import SearchParams, Timing
 from search.riders import Riders
-from search.searcher import build_searcher
+from search.searcher import Fetched, build_searcher
 from store.search_store import SearchStore
 
 HERE = Path(__file__).parent
@@ -40,9 +40,12 @@ def top_documents(index: str, path: Path) -> list[Case]:
     for q in (q for q in load_queries(path) if q.kind == "question"):
         u = searcher.analyse(q.text)
         p, timing = SearchParams(q.text), Timing()
-        ranked, _, _ = searcher._fused(p, u, timing, Riders())
+        fetched: Fetched = {}
+        ranked, _, _ = searcher._fused(p, u, timing, Riders(), fetched)
         top = versions.fold(ranked, u.exact_number)[:1]
-        searcher._whole(top, u, timing)  # the window was ranked on doc values: its passages made whole
+        searcher._whole(
+            top, u, timing, fetched
+        )  # the window was ranked on doc values: its passages made whole
         cases.append((q, top[0], u.tokens))
     return cases
 

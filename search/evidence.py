@@ -14,6 +14,7 @@ first precedents of a draft: search/similar.py). scores() is the one request bot
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from search.fusion import Candidate
 from search.model import timed_msearch
 from search.results import Timing
 from store import queries
+from store.records import SearchResult as StoreResult
 from store.search_store import SearchStore
 
 # Fused documents re-ranked with their whole-document evidence (the rest keep their order below them).
@@ -130,22 +132,25 @@ def scores(
     doc_ids: list[str],
     b: float | None = None,
     weights: tuple[float, ...] | None = None,
-) -> dict[str, float]:
+    also: Sequence[dict[str, Any]] = (),
+) -> tuple[dict[str, float], list[StoreResult]]:
     """document_bm25 of these documents for the token groups, from one msearch: their own counts, and
-    beside them the index-wide counts `frequencies` does not hold for this index generation."""
+    beside them the index-wide counts `frequencies` does not hold for this index generation; and the
+    results of `also`, searches that ride in the same msearch instead of a round trip of their own."""
     known = frequencies.known(generation, groups)
     asked = missing(known, groups)
-    bodies = [queries.document_evidence_body(groups, doc_ids)]
+    bodies = [*also, queries.document_evidence_body(groups, doc_ids)]
     if asked is not None:
         bodies.append(queries.document_frequency_body(asked))
     results = timed_msearch(store, timing, bodies)
+    riding, results = results[: len(also)], results[len(also) :]
     if asked is not None:
         fresh = fresh_counts(results[1].aggregations, asked)
         frequencies.add(generation, fresh)
         known = {**known, **fresh}
     index = counts_for(known, groups)
     docs = document_counts(results[0].aggregations, len(groups))
-    return {d: document_bm25(counts, index, b=b, weights=weights) for d, counts in docs.items()}
+    return {d: document_bm25(counts, index, b=b, weights=weights) for d, counts in docs.items()}, riding
 
 
 def idf(df: int, documents: int) -> float:
@@ -224,5 +229,5 @@ def rerank(
     head = ranked[:depth]
     if len(head) < 2:
         return ranked
-    bm25 = scores(store, timing, frequencies, generation, groups, [c.doc_id for c in head], b, weights)
+    bm25, _ = scores(store, timing, frequencies, generation, groups, [c.doc_id for c in head], b, weights)
     return reranked(ranked, bm25, weight, depth)

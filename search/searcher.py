@@ -33,7 +33,7 @@ from search.riders import Riders
 from search.shaping import facets_from_aggs, facets_from_candidates, hit_of
 from search.similar import precedents
 from search.understand import AnalysedQuery, analyse
-from store import queries
+from store import lookups, queries
 from store.records import Filters
 from store.search_store import SearchStore
 
@@ -87,10 +87,11 @@ class Searcher:
         known = self.corrections.known(checked) if checked else None
         riders = Riders(checked if known is None else None)  # a known query skips the suggester
         fused = bool(p.q) and p.mode != "keyword" and not (u.exact_number and p.mode == "hybrid")
+        fetched: Fetched = {}  # passages the ranking's requests already fetched whole
         if not p.q:  # browsing pages in Elasticsearch
             ranked, total, facets = self._browse(p, timing, riders)
         elif fused:
-            ranked, total, facets = self._fused(p, u, timing, riders)
+            ranked, total, facets = self._fused(p, u, timing, riders, fetched)
         else:
             ranked, total, facets = self._keyword_only(p, u, timing, riders)
         # Versions of one document fold under the one shown, over the whole ranked window (when browsing,
@@ -101,7 +102,7 @@ class Searcher:
             facets = facets_from_candidates(ranked if u.exact_number else folded)
         ranked = folded[(p.page - 1) * p.size : p.page * p.size] if p.q else folded
         if p.q:
-            self._whole(ranked, u, timing)
+            self._whole(ranked, u, timing, fetched)
         if fused:  # which passage of a shown document holds most of the query's words (text_seg: whole)
             for c in ranked:
                 fusion.rate_passages(c, u.tokens, fusion.weights_for(u.question, p.mode))
@@ -176,8 +177,11 @@ class Searcher:
         total = int(aggs.get("doc_count", {}).get("value", len(ranked)))
         return ranked, total, facets_from_aggs(aggs)
 
-    def _fused(self, p: SearchParams, u: AnalysedQuery, timing: Timing, riders: Riders) -> _Page:
-        """Semantic or hybrid: both sides in one msearch, fused per document."""
+    def _fused(
+        self, p: SearchParams, u: AnalysedQuery, timing: Timing, riders: Riders, fetched: Fetched
+    ) -> _Page:
+        """Semantic or hybrid: both sides in one msearch, fused per document (re-ranked by one more, which
+        fetches the page's passages whole into `fetched` when it can: _reranked)."""
         n = self._window_for(p)
         vector = self.model.embed_query(p.q, timing)
         # Collapsed by document: one long document's passages would otherwise fill every kNN slot
@@ -213,16 +217,34 @@ class Searcher:
             ranked = fusion.matching(ranked)
             total = len(ranked)
             if rerank:
-                ranked = self._reranked(ranked, u, riders.generation, timing)
+                ranked = self._reranked(ranked, u, riders.generation, timing, p, fetched)
         ranked = fusion.sorted_by(ranked, p.sort)
         return ranked, total, {}  # facets: counted by search() over the folded ranking, once
 
     def _reranked(
-        self, ranked: list[Candidate], u: AnalysedQuery, generation: str | None, timing: Timing
+        self,
+        ranked: list[Candidate],
+        u: AnalysedQuery,
+        generation: str | None,
+        timing: Timing,
+        p: SearchParams,
+        fetched: Fetched,
     ) -> list[Candidate]:
-        """The first fused documents re-ranked with their whole-document evidence (search/evidence.py)."""
-        weight = evidence.weight_for(u.question)
-        return evidence.rerank(self.store, timing, self.frequencies, generation, ranked, u.groups, weight)
+        """The first fused documents re-ranked with their whole-document evidence (search/evidence.py).
+        When the page can only hold re-ranked documents, their passages ride in the same msearch, whole
+        (into `fetched`): the page then needs no request of its own (_whole)."""
+        head = ranked[: evidence.RERANK_DEPTH]
+        if len(head) < 2:
+            return ranked
+        also = []
+        if min(p.page * p.size, len(ranked)) <= len(head) and self._fetch(u) is queries.WINDOW_ONLY:
+            also.append(lookups.passages_body([pid for c in head for pid in c.passages]))
+        doc_ids = [c.doc_id for c in head]
+        bm25, riding = evidence.scores(
+            self.store, timing, self.frequencies, generation, u.groups, doc_ids, also=also
+        )
+        fetched.update({(h.index, h.passage_id): h.source for r in riding for h in r.hits})
+        return evidence.reranked(ranked, bm25, evidence.weight_for(u.question))
 
     def _browse(self, p: SearchParams, timing: Timing, riders: Riders) -> _Page:
         """No query text, only filters: the newest documents first."""
@@ -232,14 +254,14 @@ class Searcher:
         total = int(result.aggregations.get("doc_count", {}).get("value", len(candidates)))
         return candidates, total, facets_from_aggs(result.aggregations)
 
-    def _whole(self, page: list[Candidate], u: AnalysedQuery, timing: Timing) -> None:
-        """The page's passages made whole (the window was ranked on doc values: _fetch). A passage gone
-        since the window was ranked (a document updated or deleted in between) is dropped, and a document
-        left without one."""
+    def _whole(self, page: list[Candidate], u: AnalysedQuery, timing: Timing, fetched: Fetched) -> None:
+        """The page's passages made whole (the window was ranked on doc values: _fetch), from `fetched`
+        or else fetched now. A passage gone since the window was ranked (a document updated or deleted in
+        between) is dropped, and a document left without one."""
         if self._fetch(u) is not queries.WINDOW_ONLY or not page:
             return
         t0 = time.perf_counter()
-        whole = self._whole_passages(page)
+        whole = self._whole_passages(page, fetched)
         timing.es_ms += (time.perf_counter() - t0) * 1000
         for c in list(page):
             c.passages = {pid: replace(s, source=whole[pid]) for pid, s in c.passages.items() if pid in whole}
@@ -248,13 +270,18 @@ class Searcher:
                 continue
             c.source = next(iter(c.passages.values())).source
 
-    def _whole_passages(self, page: list[Candidate]) -> dict[str, dict[str, Any]]:
+    def _whole_passages(self, page: list[Candidate], fetched: Fetched) -> dict[str, dict[str, Any]]:
         """passage_id -> the whole passage, from the index that ranked each document (the two halves of
         a hybrid query can meet two indices while an alias moves); what one no longer has, from the alias."""
+        whole: dict[str, dict[str, Any]] = {}
         by_index: dict[str, list[str]] = {}
         for c in page:
-            by_index.setdefault(c.index, []).extend(c.passages)
-        whole: dict[str, dict[str, Any]] = {}
+            for pid in c.passages:
+                known = fetched.get((c.index, pid))
+                if known is None:
+                    by_index.setdefault(c.index, []).append(pid)
+                else:
+                    whole[pid] = known
         for index, ids in by_index.items():
             whole |= self.store.passages(ids, index or None)
         missing = [pid for ids in by_index.values() for pid in ids if pid not in whole]
@@ -345,3 +372,5 @@ def build_searcher(
 
 
 _Page = tuple[list[Candidate], int, dict[str, list[FacetBucket]]]
+# (index, passage_id) -> a whole passage, fetched by a ranking request for the page (Searcher._reranked)
+Fetched = dict[tuple[str, str], dict[str, Any]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 from unittest.mock import Mock
 
@@ -9,9 +10,11 @@ from config.settings import Settings
 from search import versions
 from search.fusion import Candidate, PassageScore, fuse, sorted_by
 from search.results import SearchParams, Timing
-from search.searcher import build_searcher
+from search.searcher import Fetched, build_searcher
 from search.shaping import facets_from_candidates
 from store import queries
+from store.records import Hit
+from store.records import SearchResult as StoreResult
 from store.search_store import SearchStore
 from tests.fakes import FakeEmbedder
 
@@ -36,7 +39,7 @@ def test_passages_come_from_their_own_index_then_the_alias_and_the_gone_are_drop
         _candidate("c", "v1", "c#0"),
     ]
     page += [_candidate("d", "v1", "d#0")]  # deleted since the window was ranked
-    searcher._whole(page, searcher.analyse("古树"), Timing())
+    searcher._whole(page, searcher.analyse("古树"), Timing(), {})
     assert [c.doc_id for c in page] == ["a", "b", "c"]
     assert [list(c.passages) for c in page] == [["a#0", "a#1"], ["b#0"], ["c#0"]]
     assert all(c.source["text"] == f"text of {next(iter(c.passages))}" for c in page)
@@ -49,6 +52,68 @@ def test_passages_come_from_their_own_index_then_the_alias_and_the_gone_are_drop
         (["b#0", "b#7"], "v2"),
         (["b#7", "c#0", "d#0"], None),
     ]
+
+
+def test_passages_fetched_by_the_ranking_are_not_asked_again_from_the_same_index() -> None:
+    store = Mock(spec=SearchStore)
+    store.passages.side_effect = lambda ids, index=None: {p: _whole(p) for p in ids}
+    searcher = build_searcher(Settings(), store, FakeEmbedder())
+    page = [_candidate("a", "v1", "a#0", "a#1"), _candidate("b", "v2", "b#0")]
+    fetched = {("v1", "a#0"): _whole("a#0"), ("v1", "b#0"): _whole("b#0")}  # b was ranked from v2
+    searcher._whole(page, searcher.analyse("古树"), Timing(), fetched)
+    assert [(call.args[0], call.args[1]) for call in store.passages.call_args_list] == [
+        (["a#1"], "v1"),
+        (["b#0"], "v2"),
+    ]
+    assert [c.source["text"] for c in page] == ["text of a#0", "text of b#0"]
+
+
+def _reranking_store(head_passages: list[str]) -> Mock:
+    """A store whose msearch answers the re-ranking's requests: a passages-by-id search with whole
+    passages from v1, and empty counts for the evidence's aggregations."""
+    store = Mock(spec=SearchStore)
+
+    def msearch(bodies: list[dict[str, Any]]) -> list[StoreResult]:
+        out = []
+        for body in bodies:
+            ids = body.get("query", {}).get("ids", {}).get("values")
+            assert ids is None or ids == head_passages
+            hits = [Hit(pid, pid.split("#")[0], 0.0, _whole(pid), "v1") for pid in ids or []]
+            out.append(StoreResult(hits, {}))
+        return out
+
+    store.msearch.side_effect = msearch
+    return store
+
+
+def test_a_first_page_is_fetched_whole_with_the_reranking_and_a_deep_one_alone() -> None:
+    """The re-ranking's msearch fetches the head's passages when the page can only hold head documents
+    (re-ranking reorders within the head): then the page asks nothing more."""
+    ranked = [_candidate(d, "v1", f"{d}#0", f"{d}#3") for d in "abcd"]
+    head = [pid for c in ranked for pid in c.passages]
+    for p in [
+        SearchParams(q="古树名木", size=2),
+        SearchParams(q="古树名木", size=10),  # four documents in all: all in the head
+        SearchParams(q="古树名木", size=2, page=2),
+    ]:
+        store = _reranking_store(head)
+        searcher = build_searcher(Settings(), store, FakeEmbedder())
+        u = searcher.analyse(p.q)
+        fetched: Fetched = {}
+        out = searcher._reranked([copy.deepcopy(c) for c in ranked], u, "g1", Timing(), p, fetched)
+        assert sorted(pid for _, pid in fetched) == sorted(head)
+        page = out[(p.page - 1) * p.size : p.page * p.size]
+        searcher._whole(page, u, Timing(), fetched)
+        assert not store.passages.called
+        assert all(c.source["text"].startswith("text of ") for c in page)
+    many = [_candidate(f"d{i}", "v1", f"d{i}#0") for i in range(40)]  # more than the head
+    store = _reranking_store([pid for c in many[:30] for pid in c.passages])
+    searcher = build_searcher(Settings(), store, FakeEmbedder())
+    fetched = {}
+    p = SearchParams(q="古树名木", size=10, page=4)  # documents 31-40: beyond the head
+    searcher._reranked(many, searcher.analyse(p.q), "g1", Timing(), p, fetched)
+    assert fetched == {}
+    assert all("ids" not in b.get("query", {}) for b in store.msearch.call_args.args[0])
 
 
 def test_each_window_reads_the_doc_values_its_use_needs() -> None:
