@@ -43,9 +43,8 @@ def top_documents(index: str, path: Path) -> list[Case]:
         fetched: Fetched = {}
         ranked, _, _ = searcher._fused(p, u, timing, Riders(), fetched)
         top = versions.fold(ranked, u.exact_number)[:1]
-        searcher._whole(
-            top, u, timing, fetched
-        )  # the window was ranked on doc values: its passages made whole
+        # The window was ranked on doc values: its passages made whole.
+        searcher._whole(top, u, timing, fetched)
         cases.append((q, top[0], u.tokens))
     return cases
 

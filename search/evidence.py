@@ -135,15 +135,15 @@ def scores(
     also: Sequence[dict[str, Any]] = (),
 ) -> tuple[dict[str, float], list[StoreResult]]:
     """document_bm25 of these documents for the token groups, from one msearch: their own counts, and
-    beside them the index-wide counts `frequencies` does not hold for this index generation; and the
-    results of `also`, searches that ride in the same msearch instead of a round trip of their own."""
+    beside them the index-wide counts `frequencies` does not hold for this index generation; then the
+    results of `also`, searches that ride along after them instead of making a round trip of their own."""
     known = frequencies.known(generation, groups)
     asked = missing(known, groups)
-    bodies = [*also, queries.document_evidence_body(groups, doc_ids)]
+    bodies = [queries.document_evidence_body(groups, doc_ids)]
     if asked is not None:
         bodies.append(queries.document_frequency_body(asked))
-    results = timed_msearch(store, timing, bodies)
-    riding, results = results[: len(also)], results[len(also) :]
+    results = timed_msearch(store, timing, [*bodies, *also])
+    results, riding = results[: len(bodies)], results[len(bodies) :]
     if asked is not None:
         fresh = fresh_counts(results[1].aggregations, asked)
         frequencies.add(generation, fresh)
@@ -222,12 +222,15 @@ def rerank(
     depth: int | None = None,
     b: float | None = None,
     weights: tuple[float, ...] | None = None,
-) -> list[Candidate]:
+    also: Sequence[dict[str, Any]] = (),
+) -> tuple[list[Candidate], list[StoreResult]]:
     """The first `depth` (RERANK_DEPTH) documents of `ranked` re-ranked with their whole-document evidence for
-    the token groups (one request: scores()), the rest as they were; unchanged when fewer than two head it."""
+    the token groups (one request: scores()), the rest as they were; unchanged when fewer than two head it
+    (and `also` not sent). With the results of `also`, searches riding in that request (scores())."""
     depth = RERANK_DEPTH if depth is None else depth
     head = ranked[:depth]
     if len(head) < 2:
-        return ranked
-    bm25, _ = scores(store, timing, frequencies, generation, groups, [c.doc_id for c in head], b, weights)
-    return reranked(ranked, bm25, weight, depth)
+        return ranked, []
+    doc_ids = [c.doc_id for c in head]
+    bm25, riding = scores(store, timing, frequencies, generation, groups, doc_ids, b, weights, also)
+    return reranked(ranked, bm25, weight, depth), riding

@@ -231,20 +231,19 @@ class Searcher:
         fetched: Fetched,
     ) -> list[Candidate]:
         """The first fused documents re-ranked with their whole-document evidence (search/evidence.py).
-        When the page can only hold re-ranked documents, their passages ride in the same msearch, whole
-        (into `fetched`): the page then needs no request of its own (_whole)."""
-        head = ranked[: evidence.RERANK_DEPTH]
-        if len(head) < 2:
-            return ranked
+        When the page cannot reach past the re-ranked head, the head's passages ride whole in the same
+        msearch (into `fetched`), so the page mostly needs no request of its own (_whole: a version folded
+        in from below the head is still fetched)."""
+        depth = evidence.RERANK_DEPTH
         also = []
-        if min(p.page * p.size, len(ranked)) <= len(head) and self._fetch(u) is queries.WINDOW_ONLY:
-            also.append(lookups.passages_body([pid for c in head for pid in c.passages]))
-        doc_ids = [c.doc_id for c in head]
-        bm25, riding = evidence.scores(
-            self.store, timing, self.frequencies, generation, u.groups, doc_ids, also=also
+        if (p.page * p.size <= depth or len(ranked) <= depth) and self._fetch(u) is queries.WINDOW_ONLY:
+            also.append(lookups.passages_body([pid for c in ranked[:depth] for pid in c.passages]))
+        weight = evidence.weight_for(u.question)
+        ranked, riding = evidence.rerank(
+            self.store, timing, self.frequencies, generation, ranked, u.groups, weight, also=also
         )
         fetched.update({(h.index, h.passage_id): h.source for r in riding for h in r.hits})
-        return evidence.reranked(ranked, bm25, evidence.weight_for(u.question))
+        return ranked
 
     def _browse(self, p: SearchParams, timing: Timing, riders: Riders) -> _Page:
         """No query text, only filters: the newest documents first."""

@@ -274,7 +274,7 @@ def _reranked(
 ) -> list[Candidate]:
     """The first DOCUMENT_DEPTH documents re-ranked with the whole-document evidence of the draft's terms."""
     groups = [[t] for t in terms]
-    return evidence.rerank(
+    reranked, _ = evidence.rerank(
         store,
         timing,
         frequencies,
@@ -286,3 +286,4 @@ def _reranked(
         DOCUMENT_B,
         weights,
     )
+    return reranked

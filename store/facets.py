@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# Validity (analyzers.validity.validity_status) as filters on the stored fields, in the same order of
+# Validity (analyzers.validity.status_on) as filters on the stored fields, in the same order of
 # precedence: each status is its own condition and none of the earlier ones. "now/d" is today on the
 # node, so the bodies stay pure. The labelled 有效性 is free text: its usual values, listed (no wildcards
 # in bodies; a rarer wording falls to the status the dates give).

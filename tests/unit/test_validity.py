@@ -66,3 +66,28 @@ def test_validity_status(fields: dict[str, str], status: str, reason: str) -> No
     assert (result.status, result.reason) == (status, reason)
     assert validity_status(fields, "2025-07-01") == result
     assert status_on(fields, "2025-07-01") == status  # what facets count
+
+
+@pytest.mark.parametrize("effective", [None, "2020-01-01", "2030-01-01"])
+@pytest.mark.parametrize("expires", [None, "2024-12-31", "2030-12-31"])
+@pytest.mark.parametrize("stated", [None, "", "有效", "现行有效", "失效", "部分失效", "废止", "已废止"])
+@pytest.mark.parametrize("later", [{}, {"superseded_by": "b"}, {"repealed_by": "c"}])
+def test_each_reason_is_its_status_own(
+    effective: str | None, expires: str | None, stated: str | None, later: dict[str, str]
+) -> None:
+    """The reason (_reason) says what made the status (status_on), for every combination of fields."""
+    fields = {"effective_from": effective, "expires_on": expires, "stated_validity": stated, **later}
+    result = validity_status(fields, TODAY)
+    expected = {
+        "repealed": "已废止",
+        "superseded": "已被新版本修订",
+        "expired": "有效期至2024年12月31日，已届满" if expires == "2024-12-31" else "已失效",
+        "not_yet_effective": "自2030年1月1日起施行",
+        "current": "有效期至2030年12月31日"
+        if expires
+        else "自2020年1月1日起施行"
+        if effective
+        else "现行有效",
+        "unknown": "未载明施行日期",
+    }
+    assert result.reason == expected[result.status]

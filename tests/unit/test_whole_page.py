@@ -7,7 +7,7 @@ from typing import Any
 from unittest.mock import Mock
 
 from config.settings import Settings
-from search import versions
+from search import evidence, versions
 from search.fusion import Candidate, PassageScore, fuse, sorted_by
 from search.results import SearchParams, Timing
 from search.searcher import Fetched, build_searcher
@@ -70,25 +70,36 @@ def test_passages_fetched_by_the_ranking_are_not_asked_again_from_the_same_index
 
 def _reranking_store(head_passages: list[str]) -> Mock:
     """A store whose msearch answers the re-ranking's requests: a passages-by-id search with whole
-    passages from v1, and empty counts for the evidence's aggregations."""
+    passages from v1; whole-document evidence that favours the documents late in the alphabet (each
+    holds every query word in as many passages as its letter's place), over 100 documents and passages."""
     store = Mock(spec=SearchStore)
 
-    def msearch(bodies: list[dict[str, Any]]) -> list[StoreResult]:
-        out = []
-        for body in bodies:
-            ids = body.get("query", {}).get("ids", {}).get("values")
-            assert ids is None or ids == head_passages
-            hits = [Hit(pid, pid.split("#")[0], 0.0, _whole(pid), "v1") for pid in ids or []]
-            out.append(StoreResult(hits, {}))
-        return out
+    def answer(body: dict[str, Any]) -> StoreResult:
+        ids = body.get("query", {}).get("ids", {}).get("values")
+        if ids is not None:
+            assert ids == head_passages
+            return StoreResult([Hit(pid, pid.split("#")[0], 0.0, _whole(pid), "v1") for pid in ids], {})
+        if "docs" in body["aggs"]:  # queries.document_evidence_body
+            docs = body["query"]["bool"]["filter"][1]["terms"]["doc_id"]
+            words = [k for k in body["aggs"]["docs"]["aggs"] if k.startswith("text")]
+            buckets = [
+                {"key": d, "doc_count": 10}
+                | {w: {"doc_count": max(0, ord(d[-1]) - 96)} for w in words}
+                | {w.replace("text", "title"): {"doc_count": 0} for w in words}
+                for d in docs
+            ]
+            return StoreResult([], {"docs": {"buckets": buckets}})
+        dfs = {k: {"docs": {"value": 5}} for k in body["aggs"]["passages"]["aggs"] if k.startswith("df")}
+        return StoreResult([], {"passages": {"doc_count": 100, "docs": {"value": 100}} | dfs})
 
-    store.msearch.side_effect = msearch
+    store.msearch.side_effect = lambda bodies: [answer(b) for b in bodies]
     return store
 
 
 def test_a_first_page_is_fetched_whole_with_the_reranking_and_a_deep_one_alone() -> None:
-    """The re-ranking's msearch fetches the head's passages when the page can only hold head documents
-    (re-ranking reorders within the head): then the page asks nothing more."""
+    """The re-ranking's msearch fetches the head's passages when the page cannot reach past the head
+    (re-ranking reorders within it): then the page asks nothing more, and the order is the re-ranking's
+    without them."""
     ranked = [_candidate(d, "v1", f"{d}#0", f"{d}#3") for d in "abcd"]
     head = [pid for c in ranked for pid in c.passages]
     for p in [
@@ -100,7 +111,11 @@ def test_a_first_page_is_fetched_whole_with_the_reranking_and_a_deep_one_alone()
         searcher = build_searcher(Settings(), store, FakeEmbedder())
         u = searcher.analyse(p.q)
         fetched: Fetched = {}
-        out = searcher._reranked([copy.deepcopy(c) for c in ranked], u, "g1", Timing(), p, fetched)
+        out = searcher._reranked(copy.deepcopy(ranked), u, "g1", Timing(), p, fetched)
+        alone, _ = evidence.rerank(
+            store, Timing(), evidence.FrequencyCache(), "g1", copy.deepcopy(ranked), u.groups, 0.4
+        )
+        assert [c.doc_id for c in out] == [c.doc_id for c in alone] == ["d", "c", "b", "a"]
         assert sorted(pid for _, pid in fetched) == sorted(head)
         page = out[(p.page - 1) * p.size : p.page * p.size]
         searcher._whole(page, u, Timing(), fetched)
