@@ -39,6 +39,9 @@ from store.search_store import SearchStore
 log = logging.getLogger(__name__)
 
 _DONE = object()  # end-of-stream marker on the queues
+# Passages in the first embedding batch (later ones: settings.indexer.embed_chunk_passages): enough to
+# sort by length, few enough that the model starts within a fraction of a second of the first document.
+FIRST_BATCH_PASSAGES = 64
 
 FileReader = Callable[[Path, Path], list[Document]]
 
@@ -207,17 +210,20 @@ class Stages:
 
 
 def _batches(inbox: queue.Queue[object], min_passages: int) -> Iterator[list[_Prepared]]:
-    """Group whole documents until a batch holds enough passages to keep the embedder busy."""
+    """Group whole documents until a batch holds enough passages to keep the embedder busy. The first
+    batch is small (FIRST_BATCH_PASSAGES), so the model starts while the reader segments the rest
+    instead of waiting for a whole chunk."""
     batch: list[_Prepared] = []
     size = 0
+    wanted = min(min_passages, FIRST_BATCH_PASSAGES)
     while (item := inbox.get()) is not _DONE:
         if isinstance(item, BaseException):
             raise item
         assert isinstance(item, _Prepared)
         batch.append(item)
         size += len(item.passages)
-        if size >= min_passages:
+        if size >= wanted:
             yield batch
-            batch, size = [], 0
+            batch, size, wanted = [], 0, min_passages
     if batch:
         yield batch
