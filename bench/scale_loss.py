@@ -9,7 +9,9 @@ worlds indexed: python -m bench.eval builds eval-sample and eval-scale):
 - without the relevant regulations: the larger ranking without the regulations judged 1 or 2, against
   the sample world's judgments (what the regulations judged 0 cost the sample's answers).
 
-The held-out set is only measured here, never tuned on.
+The held-out set is only measured here, never tuned on. Scale-set queries take part when every answer their writer
+named is a sample document (sk15–sk29: portal keywords with a local answer, written to share words with
+regulations, and judged over the sample and then the pooled regulations).
 
     python -m bench.scale_loss [--mode hybrid]
 """
@@ -24,8 +26,16 @@ from dataclasses import dataclass
 
 from analyzers.embed import load_embedder
 from bench.documents import all_documents, corpus_documents
-from bench.eval import DEV_QUERIES, HELDOUT_QUERIES, POOLED_JUDGMENTS, SAMPLE, Query, load_queries
-from bench.metrics import grades_of, ndcg
+from bench.eval import (
+    DEV_QUERIES,
+    HELDOUT_QUERIES,
+    POOLED_JUDGMENTS,
+    SAMPLE,
+    SCALE_QUERIES,
+    Query,
+    load_queries,
+)
+from bench.metrics import Judged, grades_of, judged_index, ndcg
 from bench.tune import CachedEmbedder
 from config.settings import load_settings
 from search.results import SearchParams
@@ -69,6 +79,13 @@ def views(
     )
 
 
+def judged_in(judged: Judged, world: set[str], texts: dict[str, str]) -> bool:
+    """Whether a judged document is one of the world's (pooled judgments name it, query sets quote it)."""
+    if judged.doc_id is not None:
+        return judged.doc_id in world
+    return any(judged_index(texts[i], [judged]) == 0 for i in world)
+
+
 def _searcher(index: str, embedder: CachedEmbedder) -> Searcher:
     settings = load_settings()
     settings = settings.model_copy(update={"es": settings.es.model_copy(update={"index": index})})
@@ -89,11 +106,14 @@ def main() -> None:
         return [h.doc_id for h in searcher.search(SearchParams(q.text, mode=args.mode, size=size)).hits]
 
     rows: dict[tuple[str, str], list[Views]] = defaultdict(list)
-    for path, name in ((DEV_QUERIES, "dev"), (HELDOUT_QUERIES, "held-out")):
+    sets = ((DEV_QUERIES, "dev"), (HELDOUT_QUERIES, "held-out"), (SCALE_QUERIES, "scale set"))
+    for path, name in sets:
         by_id = {q.id: q for q in load_queries(path, POOLED_JUDGMENTS, in_sample)}
         for q in load_queries(path, POOLED_JUDGMENTS, set(docs)):
             if q.kind in ("precedent", "docnum"):  # drafts go through /api/similar; 文号 are exact
                 continue
+            if not all(judged_in(j, in_sample, texts) for j in by_id[q.id].judged if j.doc_id is None):
+                continue  # a scale-set query written with regulations among its answers: no sample world
             v = views(by_id[q.id], q, ranking(small, q, 10), ranking(large, q, DEPTH), in_sample, texts)
             rows[(name, q.kind)].append(v)
             if v.scale - v.sample < -0.03:

@@ -8,7 +8,7 @@ import pytest
 
 from bench.eval import Query
 from bench.metrics import Judged
-from bench.scale_loss import views
+from bench.scale_loss import judged_in, views
 
 SAMPLE = {"s1", "s2", "s3"}
 TEXTS = {i: f"text of {i}" for i in ("s1", "s2", "s3", "r1", "r2")}
@@ -31,3 +31,11 @@ def test_a_relevant_and_an_irrelevant_regulation_each_counted_their_own_way() ->
     assert v.scale == pytest.approx(_dcg(2, 2, 0, 1) / _dcg(2, 2, 1))
     assert v.sample_judged == pytest.approx(_dcg(0, 2, 0, 1) / _dcg(2, 1))
     assert v.without_relevant == pytest.approx(_dcg(2, 0, 1) / _dcg(2, 1))  # only the grade-0 one costs
+
+
+def test_a_judged_document_is_in_the_sample_by_its_id_or_by_its_quoted_keys() -> None:
+    """A scale-set query joins the comparison only when every answer its writer quoted is a sample document."""
+    assert judged_in(Judged("s2", (), 1, "s2"), SAMPLE, TEXTS)
+    assert not judged_in(Judged("r1", (), 2, "r1"), SAMPLE, TEXTS)
+    assert judged_in(Judged("a local plan", ("text of s3",), 2), SAMPLE, TEXTS)
+    assert not judged_in(Judged("a regulation", ("text of r2",), 2), SAMPLE, TEXTS)
