@@ -76,7 +76,11 @@ def load_queries(path: Path, pooled: Path | None = None, world: set[str] | None 
             if line.strip():
                 r = json.loads(line)
                 if world is None or r["doc_id"] in world:
-                    extra[r["query"]].append(metrics.Judged(r["title"], (), int(r["grade"]), r["doc_id"]))
+                    # a question's relevant document may carry its answer sentences (for Answer@1)
+                    answers = tuple(r.get("answers", ()))
+                    extra[r["query"]].append(
+                        metrics.Judged(r["title"], answers, int(r["grade"]), r["doc_id"])
+                    )
     queries = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():

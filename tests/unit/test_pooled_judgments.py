@@ -9,6 +9,7 @@ import pytest
 
 from bench.documents import all_documents
 from bench.eval import DEV_QUERIES, HELDOUT_QUERIES, POOLED_JUDGMENTS, SCALE_QUERIES, load_queries
+from bench.metrics import answer_at_1, normalise
 
 ROWS = [
     json.loads(line) for line in POOLED_JUDGMENTS.read_text(encoding="utf-8").splitlines() if line.strip()
@@ -19,8 +20,24 @@ def test_rows_are_complete_and_unique() -> None:
     assert ROWS
     assert len({(r["query"], r["doc_id"]) for r in ROWS}) == len(ROWS)
     for r in ROWS:
-        assert set(r) == {"query", "doc_id", "title", "grade", "reason"}, r
+        assert set(r) - {"answers"} == {"query", "doc_id", "title", "grade", "reason"}, r
         assert r["grade"] in (0, 1, 2) and r["reason"].strip(), r
+
+
+def test_answer_sentences_are_the_documents_own_words() -> None:
+    """A relevant document of a question may carry the sentences that answer it, quoted verbatim (Answer@1
+    credits the passage shown first when it holds one); without them a right answer from it would count 0."""
+    documents = all_documents()
+    kinds = {
+        q.id: q.kind for path in (DEV_QUERIES, HELDOUT_QUERIES, SCALE_QUERIES) for q in load_queries(path)
+    }
+    with_answers = [r for r in ROWS if "answers" in r]
+    assert with_answers
+    for r in with_answers:
+        assert kinds[r["query"]] == "question" and r["grade"] > 0 and r["answers"], r
+        text = normalise(documents[r["doc_id"]].text)
+        for answer in r["answers"]:
+            assert normalise(answer) in text, (r["doc_id"], answer)
 
 
 def test_rows_name_judged_queries_and_real_documents() -> None:
@@ -37,3 +54,19 @@ def test_pooled_judgments_join_their_query_set(path) -> None:  # type: ignore[no
     plain = {q.id: len(q.judged) for q in load_queries(path)}
     pooled = load_queries(path, POOLED_JUDGMENTS)
     assert sum(len(q.judged) for q in pooled) > sum(plain.values())
+
+
+def test_a_pooled_answer_counts_for_answer_at_1(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The loader keeps a pooled document's answer sentences: its right passage shown first scores 1."""
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(
+        json.dumps({"id": "q1", "kind": "question", "query": "多久答复", "relevant": []}) + "\n", "utf-8"
+    )
+    pooled = tmp_path / "pooled.jsonl"
+    row = {"query": "q1", "doc_id": "d1", "title": "条例", "grade": 2, "reason": "答复期限"}
+    pooled.write_text(
+        json.dumps({**row, "answers": ["20个工作日内予以答复"]}, ensure_ascii=False) + "\n", "utf-8"
+    )
+    (q,) = load_queries(queries, pooled)
+    assert answer_at_1("应当自收到申请之日起20个工作日内予以答复。", q.judged) == 1.0
+    assert answer_at_1("第一条 为了保障公民依法获取政府信息。", q.judged) == 0.0
