@@ -15,7 +15,7 @@ import itertools
 from pathlib import Path
 
 from bench import metrics
-from bench.eval import Query, load_queries
+from bench.eval import POOLED_JUDGMENTS, Query, load_queries
 from config.settings import load_settings
 from search import answers, versions
 from search.fusion import Candidate, best_passages
@@ -37,7 +37,7 @@ def top_documents(index: str, path: Path) -> list[Case]:
     settings = settings.model_copy(update={"es": settings.es.model_copy(update={"index": index})})
     searcher = build_searcher(settings, SearchStore(settings.es))
     cases = []
-    for q in (q for q in load_queries(path) if q.kind == "question"):
+    for q in (q for q in load_queries(path, POOLED_JUDGMENTS) if q.kind == "question"):
         u = searcher.analyse(q.text)
         p, timing = SearchParams(q.text), Timing()
         fetched: Fetched = {}
