@@ -54,7 +54,8 @@ def answer_at_1(cases: list[Case], states: float, lexical: float) -> float:
     hits = 0.0
     for q, top, tokens in cases:
         answers.order_passages(top, q.text, tokens)
-        hits += metrics.answer_at_1(str(best_passages(top)[0].source.get("text", "")), q.judged)
+        first = str(best_passages(top)[0].source.get("text", ""))
+        hits += metrics.answer_at_1(first, q.judged, top.doc_id)
     return hits / len(cases)
 
 

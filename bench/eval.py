@@ -77,7 +77,10 @@ def load_queries(path: Path, pooled: Path | None = None, world: set[str] | None 
                 r = json.loads(line)
                 if world is None or r["doc_id"] in world:
                     # a question's relevant document may carry its answer sentences (for Answer@1)
-                    answers = tuple(r.get("answers", ()))
+                    answers = r.get("answers", [])
+                    if not isinstance(answers, list):  # a bare string would match by its characters
+                        raise ValueError(f"{pooled}: answers of {r['query']}/{r['doc_id']} must be a list")
+                    answers = tuple(answers)
                     extra[r["query"]].append(
                         metrics.Judged(r["title"], answers, int(r["grade"]), r["doc_id"])
                     )
@@ -96,7 +99,8 @@ def score(query: Query, ranked: Ranked) -> dict[str, float | None]:
     gains = metrics.grades_of(ranked.texts, query.judged, ranked.doc_ids)
     answer = None
     if query.kind == "question" and ranked.first_passage is not None:
-        answer = metrics.answer_at_1(ranked.first_passage, query.judged)
+        top = ranked.doc_ids[0] if ranked.doc_ids else None
+        answer = metrics.answer_at_1(ranked.first_passage, query.judged, top)
     return {
         "nDCG@10": metrics.ndcg(gains, query.judged),
         "nDCG@10, versions as one": metrics.ndcg_by_work(ranked.texts, query.judged, ranked.doc_ids),

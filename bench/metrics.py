@@ -123,9 +123,11 @@ def success_at_1(gains: Sequence[int]) -> float:
     return 1.0 if gains and gains[0] > 0 else 0.0
 
 
-def answer_at_1(first_passage: str | None, judged: Sequence[Judged]) -> float:
-    """The top hit's first passage contains one of the answer sentences (question queries)."""
+def answer_at_1(first_passage: str | None, judged: Sequence[Judged], doc_id: str | None = None) -> float:
+    """The top hit's first passage contains one of the answer sentences (question queries). A document
+    judged by its id (pooled) answers only through its own passages: `doc_id` is the top hit's."""
     if not first_passage:
         return 0.0
     flat = normalise(first_passage)
-    return 1.0 if any(normalise(k) in flat for j in judged if j.grade > 0 for k in j.keys) else 0.0
+    own = [j for j in judged if j.grade > 0 and (j.doc_id is None or j.doc_id == doc_id)]
+    return 1.0 if any(normalise(k) in flat for j in own for k in j.keys) else 0.0

@@ -9,9 +9,10 @@ worlds indexed: python -m bench.eval builds eval-sample and eval-scale):
 - without the relevant regulations: the larger ranking without the regulations judged 1 or 2, against
   the sample world's judgments (what the regulations judged 0 cost the sample's answers).
 
-The held-out set is only measured here, never tuned on. Scale-set queries take part when every answer their writer
-named is a sample document (sk15–sk29: portal keywords with a local answer, written to share words with
-regulations, and judged over the sample and then the pooled regulations).
+The held-out set is only measured here, never tuned on. Scale-set queries take part when every answer their
+writer quoted is a sample document (sk15–sk29, portal keywords with a local answer written to share words with
+regulations, and sk8, sk14): otherwise the sample world's ideal would hold documents it lacks. Their keys are
+tested to match exactly one document (tests/unit/test_scale_queries.py), so matching them by text is exact.
 
     python -m bench.scale_loss [--mode hybrid]
 """
@@ -35,7 +36,7 @@ from bench.eval import (
     Query,
     load_queries,
 )
-from bench.metrics import Judged, grades_of, judged_index, ndcg
+from bench.metrics import grades_of, ndcg, normalise
 from bench.tune import CachedEmbedder
 from config.settings import load_settings
 from search.results import SearchParams
@@ -79,11 +80,14 @@ def views(
     )
 
 
-def judged_in(judged: Judged, world: set[str], texts: dict[str, str]) -> bool:
-    """Whether a judged document is one of the world's (pooled judgments name it, query sets quote it)."""
-    if judged.doc_id is not None:
-        return judged.doc_id in world
-    return any(judged_index(texts[i], [judged]) == 0 for i in world)
+def quoted_answers_within(query: Query, world: Sequence[str]) -> bool:
+    """Whether every answer the query's writer quoted (its keys) is in one of the world's documents, given as
+    normalised texts (bench.metrics.normalise). Pooled judgments name documents by id and are not asked."""
+    return all(
+        any(normalise(k) in flat for k in judged.keys for flat in world)
+        for judged in query.judged
+        if judged.doc_id is None
+    )
 
 
 def _searcher(index: str, embedder: CachedEmbedder) -> Searcher:
@@ -101,6 +105,7 @@ def main() -> None:
     docs = all_documents()
     texts = {i: d.title + "\n" + d.text for i, d in docs.items()}
     in_sample = {d.doc_id for d in corpus_documents(SAMPLE)}
+    sample_texts = [normalise(texts[i]) for i in in_sample]
 
     def ranking(searcher: Searcher, q: Query, size: int) -> list[str]:
         return [h.doc_id for h in searcher.search(SearchParams(q.text, mode=args.mode, size=size)).hits]
@@ -112,7 +117,7 @@ def main() -> None:
         for q in load_queries(path, POOLED_JUDGMENTS, set(docs)):
             if q.kind in ("precedent", "docnum"):  # drafts go through /api/similar; 文号 are exact
                 continue
-            if not all(judged_in(j, in_sample, texts) for j in by_id[q.id].judged if j.doc_id is None):
+            if not quoted_answers_within(q, sample_texts):
                 continue  # a scale-set query written with regulations among its answers: no sample world
             v = views(by_id[q.id], q, ranking(small, q, 10), ranking(large, q, DEPTH), in_sample, texts)
             rows[(name, q.kind)].append(v)

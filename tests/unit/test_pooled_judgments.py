@@ -9,7 +9,7 @@ import pytest
 
 from bench.documents import all_documents
 from bench.eval import DEV_QUERIES, HELDOUT_QUERIES, POOLED_JUDGMENTS, SCALE_QUERIES, load_queries
-from bench.metrics import answer_at_1, normalise
+from bench.metrics import answer_at_1, grades_of, normalise
 
 ROWS = [
     json.loads(line) for line in POOLED_JUDGMENTS.read_text(encoding="utf-8").splitlines() if line.strip()
@@ -34,9 +34,16 @@ def test_answer_sentences_are_the_documents_own_words() -> None:
     with_answers = [r for r in ROWS if "answers" in r]
     assert with_answers
     for r in with_answers:
-        assert kinds[r["query"]] == "question" and r["grade"] > 0 and r["answers"], r
+        assert kinds[r["query"]] == "question" and r["grade"] > 0, r
+        assert isinstance(r["answers"], list) and r["answers"], (
+            r
+        )  # a bare string would match by its characters
         text = normalise(documents[r["doc_id"]].text)
         for answer in r["answers"]:
+            assert isinstance(answer, str) and len(answer) >= 8, (
+                r["doc_id"],
+                answer,
+            )  # a sentence, not a word
             assert normalise(answer) in text, (r["doc_id"], answer)
 
 
@@ -68,5 +75,29 @@ def test_a_pooled_answer_counts_for_answer_at_1(tmp_path) -> None:  # type: igno
         json.dumps({**row, "answers": ["20个工作日内予以答复"]}, ensure_ascii=False) + "\n", "utf-8"
     )
     (q,) = load_queries(queries, pooled)
-    assert answer_at_1("应当自收到申请之日起20个工作日内予以答复。", q.judged) == 1.0
-    assert answer_at_1("第一条 为了保障公民依法获取政府信息。", q.judged) == 0.0
+    answer = "应当自收到申请之日起20个工作日内予以答复。"
+    assert answer_at_1(answer, q.judged, "d1") == 1.0
+    assert answer_at_1("第一条 为了保障公民依法获取政府信息。", q.judged, "d1") == 0.0
+    # the same words shown from another document answer nothing, and an answer sentence never names a document
+    assert answer_at_1(answer, q.judged, "d2") == 0.0
+    assert grades_of([answer], q.judged, ["d2"]) == [0]
+    assert grades_of(["条例全文"], q.judged, ["d1"]) == [2]
+
+
+def test_answers_must_be_a_list(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(
+        json.dumps({"id": "q1", "kind": "question", "query": "多久答复", "relevant": []}) + "\n", "utf-8"
+    )
+    pooled = tmp_path / "pooled.jsonl"
+    row = {
+        "query": "q1",
+        "doc_id": "d1",
+        "title": "条例",
+        "grade": 2,
+        "reason": "答复期限",
+        "answers": "20个工作日",
+    }
+    pooled.write_text(json.dumps(row, ensure_ascii=False) + "\n", "utf-8")
+    with pytest.raises(ValueError, match="must be a list"):
+        load_queries(queries, pooled)
