@@ -6,8 +6,9 @@ Stock Elasticsearch = the same documents in one index with the `standard` analyz
 queried with a plain multi_match over title and text: what a site search gets out of the box.
 Precedent queries go through /api/similar (and a plain multi_match of the draft for stock).
 Judgments = each query set's own, plus the pooled judgments (bench/pooled_judgments.jsonl: documents that
-reached some system's top 10, judged by reading them); each system's unjudged share of its top 10 is
-reported, and `--pool FILE` writes the pooled documents still unjudged, to be judged.
+reached some system's top 10, judged by reading them; a question's relevant ones may quote the sentences
+that answer it, `answers`, which Answer@1 credits on that document's own passages); each system's unjudged
+share of its top 10 is reported, and `--pool FILE` writes the pooled documents still unjudged, to be judged.
 The scale world ends with issue 12's rows, docnum-at-scale and versions (bench/policy_eval.py).
 """
 
