@@ -81,9 +81,8 @@ def load_queries(path: Path, pooled: Path | None = None, world: set[str] | None 
                     answers = r.get("answers", [])
                     if not isinstance(answers, list):  # a bare string would match by its characters
                         raise ValueError(f"{pooled}: answers of {r['query']}/{r['doc_id']} must be a list")
-                    answers = tuple(answers)
                     extra[r["query"]].append(
-                        metrics.Judged(r["title"], answers, int(r["grade"]), r["doc_id"])
+                        metrics.Judged(r["title"], tuple(answers), int(r["grade"]), r["doc_id"])
                     )
     queries = []
     for line in path.read_text(encoding="utf-8").splitlines():

@@ -4,6 +4,7 @@ reading them. Every row names a real query and a real document of the 746-docume
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -35,15 +36,11 @@ def test_answer_sentences_are_the_documents_own_words() -> None:
     assert with_answers
     for r in with_answers:
         assert kinds[r["query"]] == "question" and r["grade"] > 0, r
-        assert isinstance(r["answers"], list) and r["answers"], (
-            r
-        )  # a bare string would match by its characters
+        # a list (a bare string would match by its characters) of sentences, not words
+        assert isinstance(r["answers"], list) and r["answers"], r
         text = normalise(documents[r["doc_id"]].text)
         for answer in r["answers"]:
-            assert isinstance(answer, str) and len(answer) >= 8, (
-                r["doc_id"],
-                answer,
-            )  # a sentence, not a word
+            assert isinstance(answer, str) and len(answer) >= 8, (r["doc_id"], answer)
             assert normalise(answer) in text, (r["doc_id"], answer)
 
 
@@ -63,18 +60,28 @@ def test_pooled_judgments_join_their_query_set(path) -> None:  # type: ignore[no
     assert sum(len(q.judged) for q in pooled) > sum(plain.values())
 
 
-def test_a_pooled_answer_counts_for_answer_at_1(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """The loader keeps a pooled document's answer sentences: its right passage shown first scores 1."""
+def _question_with_pooled_answers(tmp_path: Path, answers: object) -> Path:
+    """A one-question set and a pooled row for it (document d1, grade 2) carrying `answers`: the set's path."""
     queries = tmp_path / "q.jsonl"
     queries.write_text(
         json.dumps({"id": "q1", "kind": "question", "query": "多久答复", "relevant": []}) + "\n", "utf-8"
     )
-    pooled = tmp_path / "pooled.jsonl"
-    row = {"query": "q1", "doc_id": "d1", "title": "条例", "grade": 2, "reason": "答复期限"}
-    pooled.write_text(
-        json.dumps({**row, "answers": ["20个工作日内予以答复"]}, ensure_ascii=False) + "\n", "utf-8"
-    )
-    (q,) = load_queries(queries, pooled)
+    row = {
+        "query": "q1",
+        "doc_id": "d1",
+        "title": "条例",
+        "grade": 2,
+        "reason": "答复期限",
+        "answers": answers,
+    }
+    (tmp_path / "pooled.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n", "utf-8")
+    return queries
+
+
+def test_a_pooled_answer_counts_for_answer_at_1(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The loader keeps a pooled document's answer sentences: its right passage shown first scores 1."""
+    queries = _question_with_pooled_answers(tmp_path, ["20个工作日内予以答复"])
+    (q,) = load_queries(queries, tmp_path / "pooled.jsonl")
     answer = "应当自收到申请之日起20个工作日内予以答复。"
     assert answer_at_1(answer, q.judged, "d1") == 1.0
     assert answer_at_1("第一条 为了保障公民依法获取政府信息。", q.judged, "d1") == 0.0
@@ -85,19 +92,6 @@ def test_a_pooled_answer_counts_for_answer_at_1(tmp_path) -> None:  # type: igno
 
 
 def test_answers_must_be_a_list(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    queries = tmp_path / "q.jsonl"
-    queries.write_text(
-        json.dumps({"id": "q1", "kind": "question", "query": "多久答复", "relevant": []}) + "\n", "utf-8"
-    )
-    pooled = tmp_path / "pooled.jsonl"
-    row = {
-        "query": "q1",
-        "doc_id": "d1",
-        "title": "条例",
-        "grade": 2,
-        "reason": "答复期限",
-        "answers": "20个工作日",
-    }
-    pooled.write_text(json.dumps(row, ensure_ascii=False) + "\n", "utf-8")
+    queries = _question_with_pooled_answers(tmp_path, "20个工作日")
     with pytest.raises(ValueError, match="must be a list"):
-        load_queries(queries, pooled)
+        load_queries(queries, tmp_path / "pooled.jsonl")
